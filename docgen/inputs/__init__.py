@@ -1,0 +1,58 @@
+"""Readers: files in, raw values tagged with where they came from out. No form knowledge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from docgen.inputs.errors import UnreadableInput
+from docgen.inputs.json_file import JsonDocument, JsonRecord, read_json
+from docgen.inputs.xlsx_file import Cell, Sheet, Workbook
+
+SUFFIXES = {".json": "json", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+
+
+def kind_of(path: Path) -> str | None:
+    return SUFFIXES.get(path.suffix.lower())
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders into the .json and .xlsx files below them, sorted, skipping hidden files
+    and Excel's ``~$`` lock files. Named files are kept even if of an unknown kind, so that
+    the caller can report them."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and kind_of(p) and not _hidden(p.relative_to(path))
+            )
+            out.extend(found)
+        else:
+            out.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith((".", "~$")) for part in relative.parts)
+
+
+__all__ = [
+    "Cell",
+    "JsonDocument",
+    "JsonRecord",
+    "Sheet",
+    "UnreadableInput",
+    "Workbook",
+    "discover",
+    "kind_of",
+    "read_json",
+]

@@ -1,0 +1,77 @@
+"""Read a JSON file of forms: one object, or a list of them. No form knowledge here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.inputs.errors import UnreadableInput
+
+MAX_JSON_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class JsonRecord:
+    data: Any
+    path: str  # "$" for a lone object, "$[3]" for the fourth in a list
+
+
+@dataclass
+class JsonDocument:
+    records: list[JsonRecord]
+    duplicate_keys: list[str] = field(default_factory=list)
+
+
+def read_json(path: Path) -> JsonDocument:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise UnreadableInput(
+                name, f"too large ({size // 1_000_000} MB); split it into smaller files."
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableInput(name, "no such file.") from None
+    except IsADirectoryError:
+        raise UnreadableInput(name, "is a folder, not a file.") from None
+    except OSError as exc:
+        raise UnreadableInput(name, f"cannot be read ({exc.strerror}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableInput(
+            name, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+        ) from None
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                duplicates.append(key)
+            out[key] = value
+        return out
+
+    def no_constants(token: str) -> Any:
+        raise ValueError(f"{token} is not allowed in a form")
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise UnreadableInput(
+            name, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise UnreadableInput(name, f"is not valid JSON: {exc}.") from None
+    if isinstance(data, dict):
+        records = [JsonRecord(data, "$")]
+    elif isinstance(data, list):
+        records = [JsonRecord(item, f"$[{i}]") for i, item in enumerate(data)]
+    else:
+        raise UnreadableInput(
+            name, "expected a form (a JSON object) or a list of forms at the top level."
+        )
+    return JsonDocument(records, duplicates)

@@ -1,0 +1,46 @@
+"""Run a form through every rule its policy switches on, and turn findings into issues."""
+
+from __future__ import annotations
+
+from docgen.policy.model import Policy
+from docgen.policy.registry import CheckContext, Rule, rules_for
+from docgen.report import Issue, Severity, make_issue
+from docgen.schemas.base import FormModel
+from docgen.schemas.parse import Locator
+
+
+def active_rules(form: type[FormModel], policy: Policy) -> list[tuple[Rule, Severity, str]]:
+    """The rules that apply to ``form`` under ``policy``, with their severity and citation."""
+    out = []
+    for rule in rules_for(form):
+        if rule.form_rule:
+            out.append((rule, rule.severity, rule.cite))
+            continue
+        setting = policy.setting(rule.id)
+        if setting is not None:
+            cite = f"{policy.name}: {setting.cite}" if setting.cite else policy.name
+            out.append((rule, Severity(setting.severity), cite))
+    return out
+
+
+def check_form(
+    form: FormModel, policy: Policy, locate: Locator, ctx: CheckContext | None = None
+) -> list[Issue]:
+    ctx = ctx or CheckContext()
+    issues = []
+    for rule, severity, cite in active_rules(type(form), policy):
+        for finding in rule.check(form, policy, ctx):
+            place = locate(finding.path)
+            issues.append(
+                make_issue(
+                    rule.id,
+                    finding.message,
+                    place.location,
+                    severity=severity,
+                    field=place.label if finding.path else None,
+                    value=finding.value,
+                    rule=rule.id,
+                    citation=cite,
+                )
+            )
+    return issues

@@ -1,0 +1,99 @@
+"""Load a policy: a preset by name, or a school's own TOML or YAML file."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from docgen.policy.model import Policy
+from docgen.policy.registry import RULES
+
+PRESETS = ("att", "westside")
+MAX_POLICY_BYTES = 1_000_000
+
+
+class PolicyError(Exception):
+    """A policy file that cannot be used; the message says what to change."""
+
+
+def _preset_text(name: str) -> str:
+    return resources.files("docgen.policy").joinpath("presets", f"{name}.toml").read_text("utf-8")
+
+
+def load_policy(spec: str | Path) -> Policy:
+    """``att``, ``westside``, or the path of a school's policy file (.toml, .yaml, .yml)."""
+    if isinstance(spec, str) and spec in PRESETS:
+        return _build(tomllib.loads(_preset_text(spec)), f"preset '{spec}'")
+    path = Path(spec)
+    if not path.exists():
+        raise PolicyError(
+            f"'{spec}' is neither a preset ({', '.join(PRESETS)}) nor an existing policy file."
+        )
+    return _build(_read(path), str(path))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        if path.stat().st_size > MAX_POLICY_BYTES:
+            raise PolicyError(f"{path}: too large for a policy file.")
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"{path}: cannot read it ({exc}).") from exc
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            data: Any = tomllib.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            data = yaml.safe_load(text)
+        else:
+            raise PolicyError(f"{path}: a policy file ends in .toml, .yaml or .yml.")
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raise PolicyError(f"{path}: not valid {suffix[1:].upper()}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PolicyError(f"{path}: expected a table of settings at the top level.")
+    return data
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _build(data: dict[str, Any], source: str) -> Policy:
+    parent = data.pop("extends", None)
+    if parent is not None:
+        if parent not in PRESETS:
+            raise PolicyError(
+                f"{source}: 'extends' must name a preset ({', '.join(PRESETS)}), not '{parent}'."
+            )
+        data = _merge(tomllib.loads(_preset_text(parent)), data)
+    unknown = sorted(set(data.get("rules") or {}) - set(RULES))
+    if unknown:
+        raise PolicyError(
+            f"{source}: unknown rule id(s) {', '.join(unknown)}. "
+            "`docgen checks` lists the rule ids."
+        )
+    form_rules = sorted(r for r in (data.get("rules") or {}) if RULES[r].form_rule)
+    if form_rules:
+        raise PolicyError(
+            f"{source}: {', '.join(form_rules)} check the form itself and apply under every "
+            "policy; remove them from the policy file."
+        )
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise PolicyError(f"{source}: {problems}") from exc

@@ -1,0 +1,99 @@
+"""A school's home-visit policy as data: the knobs the rules read, and for each rule whether it
+applies, how severe a breach is, and the paragraph of the policy it enforces.
+
+Presets live in ``presets/*.toml``; a school's own file (TOML or YAML) either sets everything or
+``extends`` a preset and overrides what differs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from docgen.schemas.choices import AuthoriserRole, VisitPurpose
+from docgen.schemas.types import ClockTime
+
+SeverityName = Literal["error", "warning", "off"]
+
+
+class RuleSetting(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    severity: SeverityName = Field(
+        description="error blocks documents; warning is printed and carried on them; off skips"
+    )
+    cite: str = Field(
+        default="", description="The policy paragraph this rule enforces, quoted briefly"
+    )
+
+
+class SchoolDay(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: ClockTime = Field(default=dt.time(8, 30), description="School hours begin")
+    end: ClockTime = Field(default=dt.time(15, 30), description="School hours end")
+    weekdays_only: bool = Field(
+        default=True, description="Saturdays and Sundays are outside school hours"
+    )
+
+    def contains(self, when: dt.datetime) -> bool:
+        if self.weekdays_only and when.weekday() >= 5:
+            return False
+        return self.start <= when.time() <= self.end
+
+
+class CheckIns(BaseModel):
+    """When the office calls staff on a visit (Westside: ten minutes in, then every two
+    hours). Used by the office check-in sheet."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    first_after_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    every_minutes: int | None = Field(default=None, ge=15, le=24 * 60)
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(description="Short name, e.g. att")
+    name: str = Field(description="The policy's title")
+    document: str = Field(description="The source document, for citations")
+    min_staff: int = Field(default=2, ge=1, le=6, description="Staff on every visit")
+    lone_visits: Literal["never", "with_headteacher_approval"] = Field(
+        default="never",
+        description="Whether one member of staff may visit alone, and on what condition",
+    )
+    authorisers: list[AuthoriserRole] = Field(
+        min_length=1, description="Roles that may authorise a visit"
+    )
+    purposes: list[VisitPurpose] = Field(
+        min_length=1, description="Purposes the policy lists for a home visit"
+    )
+    school_day: SchoolDay = Field(default_factory=SchoolDay)
+    evening_from: ClockTime | None = Field(
+        default=None, description="Visits starting at or after this time are evening visits"
+    )
+    max_wait_minutes: int | None = Field(
+        default=None, ge=0, description="Longest wait when nobody answers"
+    )
+    attendance_notify_below: float | None = Field(
+        default=None, ge=0, le=100,
+        description="Attendance (%) over three months below which the authorities are notified",
+    )
+    checkins: CheckIns = Field(default_factory=CheckIns)
+    rules: dict[str, RuleSetting] = Field(default_factory=dict)
+
+    @field_validator("authorisers", "purposes", mode="before")
+    @classmethod
+    def _all_purposes(cls, value: object) -> object:
+        if value == "all":
+            return list(VisitPurpose)
+        return value
+
+    def setting(self, rule_id: str) -> RuleSetting | None:
+        setting = self.rules.get(rule_id)
+        if setting is None or setting.severity == "off":
+            return None
+        return setting

@@ -1,0 +1,75 @@
+"""The rule registry: each check is a small function registered with an id, the forms it reads,
+and a one-line title for the README.
+
+Form rules hold whatever the school's policy: a leaving time before the arrival time is wrong
+under any policy. They cite the form and cannot be switched off. Policy rules are switched on,
+given a severity and a citation by the policy (``presets/*.toml`` or a school's own file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from docgen.policy.model import Policy
+from docgen.report import Severity
+from docgen.schemas.base import FormModel
+from docgen.schemas.columns import Path
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One breach of a rule, pointing at the field to fix."""
+
+    message: str
+    path: Path = ()
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may know beyond the form and the policy."""
+
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+CheckFn = Callable[[Any, Policy, CheckContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    forms: tuple[type[FormModel], ...]
+    check: CheckFn
+    form_rule: bool = False
+    severity: Severity = Severity.ERROR  # for form rules only; policy rules take the policy's
+    cite: str = ""  # for form rules only
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str,
+    title: str,
+    *forms: type[FormModel],
+    form_rule: bool = False,
+    severity: Severity = Severity.ERROR,
+    cite: str = "",
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a check. Form rules give their severity and citation here."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        if rule_id in RULES:
+            raise ValueError(f"duplicate rule id {rule_id}")
+        RULES[rule_id] = Rule(rule_id, title, forms, fn, form_rule, severity, cite)
+        return fn
+
+    return register
+
+
+def rules_for(form: type[FormModel]) -> list[Rule]:
+    return [r for r in RULES.values() if form in r.forms]

@@ -1,0 +1,232 @@
+"""Checks on a Home Visit Report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from docgen.policy.model import Policy
+from docgen.policy.registry import CheckContext, Finding, rule
+from docgen.policy.rules_visit import outside_school_hours
+from docgen.schemas import VisitReport
+from docgen.schemas.types import display
+
+FORM = "Home Visit Report (ATT Appendix 2)"
+VR = VisitReport
+
+
+# ------------------------------------------------------------------------- form rules
+
+
+@rule("report.date", "The visit date is not in the future", VR, form_rule=True, cite=FORM)
+def date_not_future(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.visit_date > ctx.today:
+        yield Finding(
+            f"The visit date {display(vr.visit_date)} is in the future (today is "
+            f"{display(ctx.today)}). A report records a visit that has happened; check the "
+            "date (DD/MM/YYYY).",
+            ("visit_date",),
+            display(vr.visit_date),
+        )
+
+
+@rule("report.times", "The leaving time is after the arrival time", VR,
+      form_rule=True, cite=FORM)
+def times_in_order(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.arrival_time and vr.leaving_time and vr.leaving_time <= vr.arrival_time:
+        yield Finding(
+            f"Left at {display(vr.leaving_time)}, which is not after the arrival at "
+            f"{display(vr.arrival_time)}. Check both times (24-hour, or with am/pm).",
+            ("leaving_time",),
+            display(vr.leaving_time),
+        )
+
+
+@rule("report.letter-answered", "When nobody was home, the letter question is answered", VR,
+      form_rule=True, cite=FORM)
+def letter_answered(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.anyone_home is False and vr.letter_left is None:
+        yield Finding(
+            "Nobody was home: answer whether you left an academy home visit letter.",
+            ("letter_left",),
+        )
+
+
+@rule("report.home-details", "When somebody was home, the details of the visit are answered",
+      VR, form_rule=True, cite=FORM)
+def home_details(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.anyone_home is not True:
+        return
+    for name in ("who_was_home", "entered_property", "welfare_concerns", "discussed"):
+        if getattr(vr, name) is None:
+            label = vr.model_fields[name].title
+            yield Finding(f"Somebody was home: answer '{label}'.", (name,))
+
+
+@rule("report.unusual-details", "Anything unusual is described", VR, form_rule=True, cite=FORM)
+def unusual_details(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.anything_unusual and not vr.unusual_details:
+        yield Finding(
+            "Something unusual happened: record all the details as soon as possible, while "
+            "you remember them precisely.",
+            ("unusual_details",),
+        )
+
+
+@rule("report.welfare-details", "Welfare concerns are described", VR, form_rule=True,
+      cite=FORM)
+def welfare_details(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.welfare_concerns and not vr.welfare_details:
+        yield Finding(
+            "There were concerns for the pupil's welfare: describe them factually.",
+            ("welfare_details",),
+        )
+
+
+@rule("report.inform-who", "Who must be informed, and who will tell them, are named", VR,
+      form_rule=True, cite=FORM)
+def inform_who(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.inform_others:
+        if not vr.inform_who:
+            yield Finding("Say who needs to be informed about the visit.", ("inform_who",))
+        if not vr.inform_by:
+            yield Finding("Say who will pass on this information.", ("inform_by",))
+
+
+# ------------------------------------------------------------------------- policy rules
+
+
+@rule("report.staff-count", "Enough staff attended the visit", VR)
+def staff_count(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    count = len(vr.staff_attending)
+    if count >= policy.min_staff:
+        return
+    if policy.lone_visits == "with_headteacher_approval" and count == 1:
+        yield Finding(
+            "One member of staff attended. Check that the headteacher approved a lone visit "
+            "and a lone-working risk assessment was done before it.",
+            ("staff_attending", 0),
+        )
+    else:
+        yield Finding(
+            f"{count} member{'s' if count != 1 else ''} of staff attended; the policy requires "
+            f"{policy.min_staff} on every visit. Name everyone who attended.",
+            ("staff_attending", min(count, 2)),
+        )
+
+
+@rule("report.dsl-consulted", "The DSL was consulted about the visit", VR)
+def dsl_consulted(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.dsl_consulted is False:
+        yield Finding(
+            "The DSL was not consulted. Every home visit is authorised by the DSL before it "
+            "takes place; tell the DSL about this visit now.",
+            ("dsl_consulted",),
+            "No",
+        )
+
+
+@rule("report.risk-assessment", "A risk assessment was completed or consulted", VR)
+def risk_assessment(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.risk_assessment_done is False:
+        yield Finding(
+            "No risk assessment was completed or consulted before the visit. Read (and adapt) "
+            "the Home Visit Risk Assessment before every visit.",
+            ("risk_assessment_done",),
+            "No",
+        )
+
+
+@rule("report.letter-left", "When nobody was home, an academy home visit letter was left", VR)
+def letter_left(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.anyone_home is False and vr.letter_left is False:
+        yield Finding(
+            "Nobody was home and no home visit letter was left. Leave (or post) the academy's "
+            "home visit letter so the family knows the school called.",
+            ("letter_left",),
+            "No",
+        )
+
+
+@rule("report.wait-time", "Staff waited no longer than the policy allows", VR)
+def wait_time(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    limit = policy.max_wait_minutes
+    if limit is not None and vr.minutes_waited is not None and vr.minutes_waited > limit:
+        yield Finding(
+            f"Staff waited {vr.minutes_waited} minutes; wait no longer than {limit} minutes "
+            "for parents who are not present, then cancel the visit.",
+            ("minutes_waited",),
+            vr.minutes_waited,
+        )
+
+
+@rule("report.adult-present", "Staff entered the home only with an appropriate adult present",
+      VR)
+def adult_present(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if not vr.entered_property:
+        return
+    if vr.adult_present is None:
+        yield Finding(
+            "You entered the property: say whether an appropriate adult was present.",
+            ("adult_present",),
+        )
+    elif vr.adult_present is False:
+        yield Finding(
+            "Staff entered the home without an appropriate adult present. Staff never enter "
+            "or stay in a home without one; report this to the DSL.",
+            ("adult_present",),
+            "No",
+        )
+
+
+@rule("report.welfare-dsl", "Welfare concerns are reported to the DSL", VR)
+def welfare_dsl(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.welfare_concerns and vr.concerns_reported_to_dsl is not True:
+        yield Finding(
+            "There were welfare concerns: report them to the DSL (or a deputy) as soon as "
+            "possible, record them on CPOMS, then answer Yes.",
+            ("concerns_reported_to_dsl",),
+        )
+
+
+@rule("report.safety-reported", "A visit ended for staff safety is reported", VR)
+def safety_reported(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.left_for_safety and vr.safety_reported is not True:
+        yield Finding(
+            "The visit was cancelled or ended because of concerns for staff safety: report the "
+            "reason in writing to the headteacher, then answer Yes.",
+            ("safety_reported",),
+        )
+
+
+@rule("report.agreements", "Agreements from an attendance visit are recorded", VR)
+def agreements(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.purpose.is_attendance and vr.anyone_home and not vr.agreed:
+        yield Finding(
+            "An attendance visit where the family was home: record what was agreed; it is kept "
+            "in the pupil's attendance record and reminder letters follow if it is not kept.",
+            ("agreed",),
+        )
+
+
+@rule("report.attendance-threshold", "Attendance below the threshold is notified", VR)
+def attendance_threshold(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    limit = policy.attendance_notify_below
+    if limit is not None and vr.attendance_percent is not None and vr.attendance_percent < limit:
+        yield Finding(
+            f"Attendance of {display(vr.attendance_percent)}% over three months is below "
+            f"{display(limit)}%: the appropriate authorities must be notified so that legal "
+            "proceedings can be considered.",
+            ("attendance_percent",),
+            vr.attendance_percent,
+        )
+
+
+@rule("report.out-of-hours", "A visit outside school hours is flagged", VR)
+def out_of_hours(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    why = outside_school_hours(policy, vr.visit_date, vr.visit_time)
+    if why:
+        yield Finding(
+            f"{why}. Out-of-hours visits need the headteacher's authorisation and a responsible "
+            "contact checking on staff; make sure both were in place.",
+            ("visit_time",),
+        )

@@ -1,0 +1,305 @@
+"""From files to forms: pick the form for each JSON object or workbook sheet, map workbook
+headers to the form's columns, and validate each record. Policy checks come after, in
+``docgen.validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docgen.inputs import Cell, Sheet, UnreadableInput, Workbook, kind_of, read_json
+from docgen.report import FileResult, Issue, Location, RecordResult, Severity, make_issue
+from docgen.schemas import FORMS, FormModel
+from docgen.schemas.columns import (
+    Column,
+    columns,
+    columns_by_key,
+    columns_by_path,
+    compact_slots,
+    first_column_under,
+    fold_header,
+    label_for_path,
+    set_path,
+    workbook_path,
+)
+from docgen.schemas.columns import (
+    Path as FieldPath,
+)
+from docgen.schemas.parse import Place, json_locator, prune_blank, validate_form
+from docgen.schemas.types import fold
+
+HEADER_SEARCH_ROWS = 10
+
+
+def load_file(path: str | Path, *, form: str | None = None,
+              sheet: str | None = None) -> FileResult:
+    """Read and validate every record of one file (no policy checks). Never raises for bad
+    data; an unreadable file gives a FileResult with ``unreadable`` set."""
+    path = Path(path)
+    name = str(path)
+    try:
+        kind = kind_of(path)
+        if kind == "json":
+            if sheet:
+                raise UnreadableInput(name, "--sheet applies to workbooks, not JSON files.")
+            return _load_json(path, form)
+        if kind == "xlsx":
+            return _load_workbook(path, form, sheet)
+        raise UnreadableInput(name, "is neither a .json file nor an .xlsx workbook.")
+    except UnreadableInput as exc:
+        result = FileResult(path=name, unreadable=True)
+        result.issues.append(make_issue("unreadable", exc.message, Location(file=name)))
+        return result
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _load_json(path: Path, form: str | None) -> FileResult:
+    name = str(path)
+    document = read_json(path)
+    result = FileResult(path=name)
+    for key in document.duplicate_keys:
+        result.issues.append(make_issue(
+            "duplicate-key",
+            f"The key '{key}' appears twice in one object; the second would silently replace "
+            "the first. Keep one.",
+            Location(file=name),
+        ))
+    for record in document.records:
+        result.records.append(_json_record(name, record.data, record.path, form))
+    return result
+
+
+def _json_record(name: str, data: Any, path: str, form: str | None) -> RecordResult:
+    where = Location(file=name, path=path)
+    if not isinstance(data, dict):
+        return _failed(where, None, "invalid-structure",
+                       "Expected a form (a JSON object with a \"form\" field) here.")
+    declared = data.get("form")
+    if declared is not None and not isinstance(declared, str):
+        return _failed(where, None, "unknown-form", "\"form\" must be a string.")
+    form_name = declared or form
+    known = ", ".join(f"\"{f}\"" for f in FORMS)
+    if form_name is None:
+        return _failed(where.with_(path=f"{path}.form"), None, "missing-form",
+                       f"Say which form this is: add \"form\": one of {known}.")
+    if form_name not in FORMS:
+        return _failed(where.with_(path=f"{path}.form"), None, "unknown-form",
+                       f"Unknown form '{form_name}'. Use one of {known}.")
+    if declared and form and declared != form:
+        return _failed(where.with_(path=f"{path}.form"), declared, "wrong-form",
+                       f"This record is a '{declared}' but --form {form} was given.")
+    model = FORMS[form_name]
+    locate = json_locator(model, Location(file=name), path)
+    parsed, issues = validate_form(model, prune_blank({**data, "form": form_name}), locate)
+    label = parsed.record_label() if parsed else _guess_label(data)
+    return RecordResult(where, form_name, parsed, issues, label or path, locate)
+
+
+def _failed(where: Location, form: str | None, code: str, message: str) -> RecordResult:
+    return RecordResult(where, form, None, [make_issue(code, message, where)], where.short())
+
+
+def _guess_label(data: dict[str, Any]) -> str:
+    name = data.get("pupil_name")
+    return str(name)[:60] if isinstance(name, str) else ""
+
+
+# --------------------------------------------------------------------------- workbooks
+
+
+def _load_workbook(path: Path, form: str | None, sheet: str | None) -> FileResult:
+    name = str(path)
+    result = FileResult(path=name)
+    with Workbook(path) as wb:
+        for model, title in _choose_sheets(wb, form, sheet):
+            issues, records = read_table(model, wb.read(title), name)
+            result.issues.extend(issues)
+            result.records.extend(records)
+    return result
+
+
+def _choose_sheets(wb: Workbook, form: str | None,
+                   sheet: str | None) -> list[tuple[type[FormModel], str]]:
+    wanted = [FORMS[form]] if form else list(FORMS.values())
+    names = wb.sheet_names
+    if sheet is not None:
+        if sheet not in names:
+            raise UnreadableInput(
+                wb.name, f"has no sheet '{sheet}'. Its sheets are: {', '.join(names)}."
+            )
+        by_title = [m for m in wanted if fold(m.sheet_title) == fold(sheet)]
+        model = by_title[0] if by_title else _best_form(wb, sheet, wanted)
+        if model is None:
+            raise UnreadableInput(
+                wb.name, f"sheet '{sheet}' has no header row naming the form's columns."
+            )
+        return [(model, sheet)]
+    chosen = [
+        (m, title) for title in names for m in wanted if fold(m.sheet_title) == fold(title)
+    ]
+    if chosen:
+        return chosen
+    for title in names:
+        model = _best_form(wb, title, wanted)
+        if model is not None:
+            return [(model, title)]
+    expected = " or ".join(f"'{m.sheet_title}'" for m in wanted)
+    raise UnreadableInput(
+        wb.name,
+        f"has no sheet named {expected} (its sheets are: {', '.join(names) or 'none'}). "
+        "Use a workbook made by `docgen template`, or name the sheet with --sheet.",
+    )
+
+
+def _best_form(wb: Workbook, title: str, wanted: list[type[FormModel]]) -> type[FormModel] | None:
+    sheet = wb.read(title)
+    best, best_score = None, 0
+    for model in wanted:
+        _, score = _find_header(model, sheet)
+        if score > best_score:
+            best, best_score = model, score
+    return best if best_score >= 3 else None
+
+
+def _find_header(model: type[FormModel], sheet: Sheet) -> tuple[int | None, int]:
+    """The row (within the first few) that names most of the form's columns."""
+    keys = columns_by_key(model)
+    best_row, best = None, 0
+    for number in sorted(sheet.rows)[:HEADER_SEARCH_ROWS]:
+        score = sum(
+            1 for c in sheet.rows[number]
+            if isinstance(c.value, str) and fold_header(c.value) in keys
+        )
+        if score > best:
+            best_row, best = number, score
+    return best_row, best
+
+
+def read_table(
+    model: type[FormModel], sheet: Sheet, file: str
+) -> tuple[list[Issue], list[RecordResult]]:
+    """Every row under the header row of a sheet, as validated records of ``model``."""
+    here = Location(file=file, sheet=sheet.title)
+    header_row, score = _find_header(model, sheet)
+    if header_row is None or score < 2:
+        raise UnreadableInput(
+            file,
+            f"sheet '{sheet.title}' has no header row with the {model.form_title} column "
+            "names. Copy the header row from a fresh `docgen template "
+            f"{model.form_name}`.",
+        )
+    issues: list[Issue] = []
+    mapping, missing = _map_header(model, sheet.rows[header_row], here, issues)
+    records = []
+    for number in sorted(sheet.rows):
+        if number <= header_row:
+            continue
+        record = _row_record(model, sheet.rows[number], mapping, missing, here.with_(row=number))
+        if record is not None:
+            records.append(record)
+    return issues, records
+
+
+def _map_header(
+    model: type[FormModel], header: list[Cell], here: Location, issues: list[Issue]
+) -> tuple[dict[str, Column], set[FieldPath]]:
+    keys = columns_by_key(model)
+    mapping: dict[str, Column] = {}
+    seen: dict[str, str] = {}
+    for cell in header:
+        where = here.with_(row=cell.row, column=cell.column)
+        text = cell.value if isinstance(cell.value, str) else str(cell.value)
+        column = keys.get(fold_header(text))
+        if column is None:
+            issues.append(make_issue(
+                "unknown-column",
+                f"The header '{text}' is not a column of the {model.form_title}; the column is "
+                "ignored. Correct the header if it should be read.",
+                where, severity=Severity.WARNING, value=text,
+            ))
+            continue
+        if column.key in seen:
+            issues.append(make_issue(
+                "duplicate-column",
+                f"'{column.header}' appears twice (columns {seen[column.key]} and "
+                f"{cell.column}). Delete one.",
+                where, field=column.header,
+            ))
+            continue
+        seen[column.key] = cell.column
+        mapping[cell.column] = column
+    present = {c.path for c in mapping.values()}
+    missing = {c.path for c in columns(model) if c.path not in present}
+    for column in columns(model):
+        if column.required and column.path in missing:
+            issues.append(make_issue(
+                "missing-column",
+                f"The required column '{column.header}' is missing. Add it back (copy the "
+                f"header from a fresh `docgen template {model.form_name}`).",
+                here.with_(row=header[0].row if header else 1),
+                field=column.header,
+            ))
+    return mapping, missing
+
+
+def _row_record(
+    model: type[FormModel],
+    cells: list[Cell],
+    mapping: dict[str, Column],
+    missing: set[FieldPath],
+    row: Location,
+) -> RecordResult | None:
+    data: dict[str, Any] = {}
+    issues: list[Issue] = []
+    letters: dict[FieldPath, str] = {c.path: letter for letter, c in mapping.items()}
+    used = False
+    for cell in cells:
+        column = mapping.get(cell.column)
+        if column is None:
+            continue
+        used = True
+        where = row.with_(column=cell.column)
+        if cell.formula:
+            issues.append(make_issue(
+                "formula",
+                "This cell holds a formula; docgen never evaluates formulas. Type the value "
+                "itself (copy the cell and Paste Special > Values).",
+                where, field=column.header, value=None if column.no_echo else cell.value,
+            ))
+            continue
+        if cell.excel_error:
+            issues.append(make_issue(
+                "excel-error",
+                f"The cell shows the Excel error {cell.value}; type the value itself.",
+                where, field=column.header,
+            ))
+            continue
+        value = cell.value.strip() if isinstance(cell.value, str) else cell.value
+        set_path(data, column.path, value)
+    if not used:
+        return None  # a row with nothing in the form's columns: notes beside the table
+    slot_of = compact_slots(model, data)
+    by_path = columns_by_path(model)
+
+    def locate(path: FieldPath) -> Place:
+        wpath = workbook_path(path, slot_of)
+        column = by_path.get(wpath) or first_column_under(model, wpath)
+        if column is None:
+            return Place(row, label_for_path(model, wpath))
+        letter = letters.get(column.path)
+        label = column.header if column.path == wpath else label_for_path(model, wpath)
+        return Place(row.with_(column=letter) if letter else row, label)
+
+    parsed, field_issues = validate_form(model, {**data, "form": model.form_name}, locate)
+    # a missing required column is reported once, for the file, not once per row
+    absent = {by_path[p].header for p in missing}
+    field_issues = [i for i in field_issues if not (i.code == "required" and i.field in absent)]
+    issues.extend(field_issues)
+    name = data.get("pupil_name")
+    label = parsed.record_label() if parsed else (str(name)[:60] if name else "")
+    label = label or f"row {row.row}"
+    return RecordResult(row, model.form_name, parsed if not issues else None, issues, label,
+                        locate)
+

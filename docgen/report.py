@@ -1,0 +1,280 @@
+"""Validation results as data: issues, per-record results and the report over many files.
+
+Nothing here is ever raised. Every stage of docgen returns issues; the report collects them,
+and the CLI only prints it. ``Report.to_dict()`` is exactly what ``--format json`` prints.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+MAX_ECHO = 80  # characters of a given value echoed back in a message
+
+
+class Severity(StrEnum):
+    """How much an issue matters: an error blocks documents, a warning is carried on them."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value came from, as the user sees it.
+
+    Spreadsheet rows are numbered as in Excel (the header is row 1); ``column`` is a letter.
+    JSON locations use a path such as ``$[1].staff[0].mobile``.
+    """
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    path: str | None = None
+
+    @property
+    def cell(self) -> str | None:
+        if self.column and self.row:
+            return f"{self.column}{self.row}"
+        return None
+
+    def with_(self, **changes: Any) -> Location:
+        values = {**self.__dict__, **changes}
+        return Location(**values)
+
+    def short(self) -> str:
+        """The part after the file: ``cell F3``, ``row 3``, ``$.staff[0]``."""
+        if self.cell:
+            return f"cell {self.cell}"
+        if self.row:
+            return f"row {self.row}"
+        if self.path:
+            return self.path
+        return ""
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        short = self.short()
+        if short:
+            parts.append(short)
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "cell": self.cell,
+            "path": self.path,
+        }
+
+
+def printable(value: Any, limit: int = MAX_ECHO) -> str | None:
+    """A safe, short rendering of a user's value for messages.
+
+    Values are hostile: control characters (an ANSI escape in a cell would repaint the user's
+    terminal) are shown as escapes, and long text is cut.
+    """
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else repr(value)
+    out = []
+    for ch in text:
+        if ch in "\n\t":
+            out.append("\\n" if ch == "\n" else "\\t")
+        elif unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    clean = "".join(out)
+    if len(clean) > limit:
+        clean = clean[: limit - 1] + "…"
+    return clean
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem: what, where, which field, the value given, how to fix it."""
+
+    code: str
+    severity: Severity
+    message: str
+    location: Location
+    field: str | None = None  # the field's printed label
+    value: str | None = None  # already made printable
+    rule: str | None = None  # policy rule id, for policy checks
+    citation: str | None = None  # the policy paragraph a rule enforces
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "location": self.location.to_dict(),
+            "field": self.field,
+            "value": self.value,
+            "rule": self.rule,
+            "citation": self.citation,
+        }
+
+
+def make_issue(
+    code: str,
+    message: str,
+    location: Location,
+    *,
+    severity: Severity = Severity.ERROR,
+    field: str | None = None,
+    value: Any = None,
+    rule: str | None = None,
+    citation: str | None = None,
+) -> Issue:
+    return Issue(
+        code=code,
+        severity=severity,
+        message=message,
+        location=location,
+        field=field,
+        value=printable(value),
+        rule=rule,
+        citation=citation,
+    )
+
+
+@dataclass
+class RecordResult:
+    """One record (a workbook row or a JSON object) after validation.
+
+    ``form`` is the validated pydantic model, or None when the record could not be parsed.
+    A record is usable for documents only when it has a form and no error.
+    """
+
+    location: Location
+    form_name: str | None
+    form: Any = None
+    issues: list[Issue] = field(default_factory=list)
+    label: str = ""  # a short human name for the record, e.g. "Jane Smith, 23/11/2026"
+    # maps a field path of the form to its place in the input (a cell, a JSON path)
+    locate: Callable[[tuple[str | int, ...]], Any] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def ok(self) -> bool:
+        return self.form is not None and not any(i.is_error for i in self.issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if not i.is_error]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "location": self.location.to_dict(),
+            "form": self.form_name,
+            "label": self.label,
+            "valid": self.ok,
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+
+@dataclass
+class FileResult:
+    """One input file: the records read from it and the problems with the file itself."""
+
+    path: str
+    records: list[RecordResult] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)  # file-level: headers, unreadable
+    unreadable: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not self.unreadable
+            and not any(i.is_error for i in self.issues)
+            and all(r.ok for r in self.records)
+        )
+
+    def all_issues(self) -> Iterator[Issue]:
+        yield from self.issues
+        for record in self.records:
+            yield from record.issues
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "valid": self.ok,
+            "unreadable": self.unreadable,
+            "issues": [i.to_dict() for i in self.issues],
+            "records": [r.to_dict() for r in self.records],
+        }
+
+
+class ExitCode:
+    OK = 0
+    INVALID = 1
+    USAGE = 2
+
+
+@dataclass
+class Report:
+    """Everything a run found, over every file."""
+
+    files: list[FileResult] = field(default_factory=list)
+    policy: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return all(f.ok for f in self.files)
+
+    @property
+    def records(self) -> list[RecordResult]:
+        return [r for f in self.files for r in f.records]
+
+    def issues(self) -> list[Issue]:
+        return [i for f in self.files for i in f.all_issues()]
+
+    @property
+    def exit_code(self) -> int:
+        if any(f.unreadable for f in self.files):
+            return ExitCode.USAGE
+        return ExitCode.OK if self.valid else ExitCode.INVALID
+
+    def stats(self) -> dict[str, int]:
+        records = self.records
+        issues = self.issues()
+        return {
+            "files": len(self.files),
+            "unreadable_files": sum(f.unreadable for f in self.files),
+            "records": len(records),
+            "valid_records": sum(r.ok for r in records),
+            "invalid_records": sum(not r.ok for r in records),
+            "errors": sum(i.is_error for i in issues),
+            "warnings": sum(not i.is_error for i in issues),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "exit_code": self.exit_code,
+            "policy": self.policy,
+            "stats": self.stats(),
+            "files": [f.to_dict() for f in self.files],
+        }
+
+    def extend(self, results: Iterable[FileResult]) -> None:
+        self.files.extend(results)

@@ -1,0 +1,75 @@
+"""The closed lists a form offers: each becomes a dropdown in the workbook and an enum in the
+JSON Schema. Labels are the words printed on the forms."""
+
+from __future__ import annotations
+
+from docgen.schemas.types import Choice
+
+
+class RiskLevel(Choice):
+    LOW = ("low", "Low")
+    MEDIUM = ("medium", "Medium")
+    HIGH = ("high", "High")
+
+    @property
+    def rank(self) -> int:
+        return list(RiskLevel).index(self)
+
+
+class Likelihood(Choice):
+    REMOTE = ("remote", "Remote Possibility")
+    POSSIBLE = ("possible", "Possible")
+    LIKELY = ("likely", "Likely")
+    VERY_LIKELY = ("very_likely", "Very Likely")
+
+
+class VisitPurpose(Choice):
+    """Why the visit is made: ATT procedure section 3 and Westside's 'Home visits' list."""
+
+    REFUSING_SCHOOL = ("refusing_school", "Pupil refusing to come into school")
+    ATTENDANCE = ("attendance", "Attendance issues or concerns")
+    ATTENDANCE_SUPPORT = (
+        "attendance_support",
+        "Supporting parents/carers to improve attendance",
+    )
+    HOME_EDUCATED = ("home_educated", "Pupil being educated at home")
+    NO_CONTACT = ("no_contact", "All other means of contact have failed")
+    PARENT_MEETING = ("parent_meeting", "Meeting parents/carers at home")
+    WELFARE_CHECK = ("welfare_check", "Establishing that an absent pupil is safe")
+    COLLECT_OR_DROP_OFF = ("collect_or_drop_off", "Collecting or dropping off a pupil")
+    WORK_OR_EQUIPMENT = ("work_or_equipment", "Dropping off or collecting work or equipment")
+    LONG_ABSENCE = ("long_absence", "Keeping in touch during a long absence")
+    SUSPECTED_HOLIDAY = ("suspected_holiday", "Investigating a suspected term-time holiday")
+    TUTORING = ("tutoring", "Delivering tutoring")
+    OTHER = ("other", "Other (give details)")
+
+    @property
+    def is_attendance(self) -> bool:
+        return self in {
+            VisitPurpose.ATTENDANCE,
+            VisitPurpose.ATTENDANCE_SUPPORT,
+            VisitPurpose.REFUSING_SCHOOL,
+            VisitPurpose.SUSPECTED_HOLIDAY,
+        }
+
+
+class AuthoriserRole(Choice):
+    DSL = ("dsl", "Designated Safeguarding Lead (DSL)")
+    DEPUTY_DSL = ("deputy_dsl", "Deputy DSL")
+    HEADTEACHER = ("headteacher", "Headteacher / Principal")
+    OTHER = ("other", "Other")
+
+
+class TravelMode(Choice):
+    VEHICLE = ("vehicle", "Car or other vehicle")
+    PUBLIC_TRANSPORT = ("public_transport", "Public transport")
+    ON_FOOT = ("on_foot", "On foot")
+
+
+class JointVisit(Choice):
+    """The recorded decision on a joint visit with a safeguarding partner (ATT Appendix 1)."""
+
+    POLICE = ("police", "Joint visit with police")
+    SOCIAL_CARE = ("social_care", "Joint visit with social care")
+    OTHER_PARTNER = ("other_partner", "Joint visit with another safeguarding partner")
+    NOT_NEEDED = ("not_needed", "Considered: joint visit not needed")

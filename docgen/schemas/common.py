@@ -1,0 +1,85 @@
+"""Parts both forms use: who the pupil is, and who the staff are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from docgen.schemas.base import Part, field, line_field, name_field
+from docgen.schemas.types import Line, Name, Phone, Registration, YesNo
+
+
+class StaffMember(Part):
+    name: Name = name_field("Name", "Full name of the member of staff.")
+    role: Line | None = line_field("Role", "Job title, e.g. Attendance Officer.", default=None)
+    mobile: Phone | None = field(
+        "Mobile number",
+        "The mobile the member of staff carries on the visit; the office holds it.",
+        default=None,
+    )
+    dbs_checked: YesNo | None = field(
+        "DBS check in place",
+        "Yes if the school holds an appropriate DBS check for this member of staff.",
+        default=None,
+    )
+    home_visit_trained: YesNo | None = field(
+        "Trained in home visiting",
+        "Yes if this member of staff is trained in home visiting (e.g. an education welfare "
+        "officer).",
+        default=None,
+    )
+
+
+class Vehicle(Part):
+    make: Line | None = line_field("Make", "e.g. Ford.", default=None)
+    model: Line | None = line_field("Model", "e.g. Focus.", default=None)
+    registration: Registration | None = field(
+        "Registration number", "e.g. AB12 CDE.", default=None
+    )
+    colour: Line | None = line_field("Colour", "e.g. Silver.", default=None)
+    school_approved: YesNo | None = field(
+        "Approved by the school",
+        "Yes if the school has approved this vehicle for home visits.",
+        default=None,
+    )
+
+    def missing_details(self) -> list[str]:
+        return [n for n in ("make", "model", "registration", "colour") if getattr(self, n) is None]
+
+
+class ResponsibleContact(Part):
+    name: Name | None = name_field(
+        "Name", "Who checks on the staff's welfare during an out-of-hours visit.", default=None
+    )
+    phone: Phone | None = field("Phone number", "How staff reach them.", default=None)
+
+
+def visit_label(pupil_name: str, visit_date: dt.date) -> str:
+    return f"{pupil_name}, {visit_date.strftime('%d/%m/%Y')}"
+
+
+# Field declarations shared by both forms: identical wording on both papers.
+def pupil_name_field() -> Any:
+    return name_field("Name of pupil", "The pupil's full legal name.", section="Student details")
+
+
+def pupil_class_field() -> Any:
+    return line_field("Class", "Form or class, e.g. 8JR or Year 8.")
+
+
+def upn_field() -> Any:
+    return field(
+        "UPN",
+        "Unique Pupil Number, 13 characters, from the pupil record. Optional.",
+        default=None,
+    )
+
+
+def reference_field() -> Any:
+    return line_field(
+        "Visit reference",
+        "Your own reference for this visit, e.g. HV-2026-014. Use the same one on the risk "
+        "assessment and the report so they can be linked.",
+        default=None,
+    )
+

@@ -1,0 +1,190 @@
+"""Turn raw data into a validated form, and every pydantic error into an Issue a person can act
+on: where it is, which field, what was given, how to fix it."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from docgen.report import Issue, Location, make_issue
+from docgen.schemas.base import FormModel
+from docgen.schemas.columns import Path, field_at, is_model, label_for_path, list_item, unwrap
+
+# pydantic's error types, and docgen's own from schemas/types.py, as issue codes
+_CODES = {
+    "missing": "required",
+    "string_type": "required",
+    "string_too_long": "too-long",
+    "too_short": "too-few",
+    "too_long": "too-many",
+    "extra_forbidden": "unknown-field",
+    "literal_error": "wrong-form",
+    "date": "invalid-date",
+    "time": "invalid-time",
+    "yes_no": "invalid-yes-no",
+    "bool_type": "invalid-yes-no",
+    "bool_parsing": "invalid-yes-no",
+    "choice": "invalid-choice",
+    "enum": "invalid-choice",
+    "phone": "invalid-phone",
+    "upn": "invalid-upn",
+    "registration": "invalid-registration",
+    "text": "invalid-text",
+    "int_parsing": "invalid-number",
+    "int_type": "invalid-number",
+    "int_from_float": "invalid-number",
+    "float_parsing": "invalid-number",
+    "float_type": "invalid-number",
+    "greater_than_equal": "out-of-range",
+    "less_than_equal": "out-of-range",
+    "model_type": "invalid-structure",
+    "dict_type": "invalid-structure",
+    "model_attributes_type": "invalid-structure",
+    "list_type": "invalid-structure",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a path of the form sits in the input, and what the user calls it there."""
+
+    location: Location
+    label: str
+
+
+Locator = Callable[[Path], Place]
+
+
+def json_locator(model: type[FormModel], base: Location, base_path: str) -> Locator:
+    def locate(path: Path) -> Place:
+        return Place(base.with_(path=base_path + json_path(path)), label_for_path(model, path))
+
+    return locate
+
+
+def json_path(path: Path) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return out
+
+
+def prune_blank(value: Any) -> Any:
+    """Blank answers are no answers: drop None and whitespace-only strings, at any depth."""
+    if isinstance(value, dict):
+        return {k: prune_blank(v) for k, v in value.items() if not _is_blank(v)}
+    if isinstance(value, list):
+        return [prune_blank(v) for v in value if not _is_blank(v)]
+    return value
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def validate_form(
+    model: type[FormModel], data: dict[str, Any], locate: Locator
+) -> tuple[FormModel | None, list[Issue]]:
+    """Validate one record. Returns the form, or None and every field problem."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [describe(model, error, locate) for error in exc.errors()]
+
+
+def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Issue:
+    loc: Path = tuple(error["loc"])
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    meta = field_at(model, loc)
+    if kind == "extra_forbidden":
+        place = locate(loc)
+        parent = field_at(model, loc[:-1]) if len(loc) > 1 else None
+        siblings = _known_keys(model, loc[:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), siblings, n=1)
+        hint = f" Did you mean '{guess[0]}'?" if guess else ""
+        where = f"'{parent.label}'" if parent else f"the {model.form_title}"
+        return make_issue(
+            "unknown-field",
+            f"'{loc[-1]}' is not a field of {where}; remove it or correct its name.{hint}",
+            place.location,
+            field=str(loc[-1]),
+        )
+    place = locate(loc)
+    help_text = f" {meta.help}" if meta and meta.help else ""
+    if kind == "missing" or (kind == "string_type" and value is None):
+        message = f"Required: fill in '{place.label}'.{help_text}"
+        value = None
+    elif kind == "string_too_long":
+        length = len(value) if isinstance(value, str) else "?"
+        message = (
+            f"Too long: {length} characters where at most {ctx.get('max_length')} are allowed. "
+            "Shorten it."
+        )
+    elif kind == "too_short":
+        message = (
+            f"Give at least {ctx.get('min_length')} for '{place.label}'.{help_text}"
+        )
+    elif kind == "too_long":
+        message = f"At most {ctx.get('max_length')} entries are allowed for '{place.label}'."
+    elif kind == "literal_error":
+        message = f"The form must be '{model.form_name}' here."
+    elif kind in ("int_parsing", "int_type", "int_from_float"):
+        message = "Not a whole number. Type digits only, e.g. 15."
+    elif kind in ("float_parsing", "float_type"):
+        message = "Not a number. Type digits only, e.g. 68.5."
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        low = _bound(model, loc, "ge")
+        high = _bound(model, loc, "le")
+        message = f"Out of range: give a number from {low} to {high}."
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = "Expected a group of fields (a JSON object) here."
+    elif kind == "list_type":
+        message = "Expected a list here."
+    elif kind == "string_type":
+        message = "Expected text here."
+    elif kind in ("bool_type", "bool_parsing"):
+        message = "Not a yes/no answer. Type Yes or No."
+    else:
+        message = error["msg"]
+    if meta and meta.no_echo and value is not None:
+        value = None
+        message = (
+            "Only Yes or No belongs here. Never write the code word itself in a form: "
+            "delete it from the form."
+        )
+    return make_issue(_CODES.get(kind, "invalid-value"), message, place.location,
+                      field=place.label, value=_echo(value))
+
+
+def _echo(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return None
+    return value
+
+
+def _bound(model: type[FormModel], loc: Path, name: str) -> Any:
+    meta = field_at(model, loc)
+    if meta is None:
+        return "?"
+    for constraint in meta.info.metadata:
+        if hasattr(constraint, name):
+            return getattr(constraint, name)
+    return "?"
+
+
+def _known_keys(model: type[FormModel], path: Path) -> list[str]:
+    if not path:
+        return list(model.model_fields)
+    meta = field_at(model, path)
+    if meta is None:
+        return []
+    tp, _ = unwrap(meta.info.annotation)
+    tp = list_item(tp) or tp
+    return list(tp.model_fields) if is_model(tp) else []

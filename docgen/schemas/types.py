@@ -1,0 +1,466 @@
+"""Field types that accept what a person types, and reject the rest with a message that says
+how to fix it.
+
+Each type is an ``Annotated`` pydantic type with a before-validator. Parsers raise
+``PydanticCustomError`` whose error type is docgen's issue code (``date``, ``time``, ``yes_no``
+...), so a failure reads the same from a workbook cell and from JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    BeforeValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+# --------------------------------------------------------------------------- choices
+
+
+class Choice(StrEnum):
+    """An enum whose members carry the words printed on the form.
+
+    The value is a stable code for JSON (``medium``); the label is what a person reads and picks
+    from a dropdown (``Medium``). Both are accepted, in any case and spacing.
+    """
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def labels(cls) -> list[str]:
+        return [m.label for m in cls]
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(cls.parse, handler(source))
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        target = handler.resolve_ref_schema(json_schema)
+        target["x-labels"] = {m.value: m.label for m in cls}
+        return json_schema
+
+    @classmethod
+    def parse(cls, raw: Any) -> Any:
+        if isinstance(raw, cls) or not isinstance(raw, str):
+            return raw
+        key = _fold(raw)
+        for member in cls:
+            if key in (_fold(member.value), _fold(member.label)):
+                return member
+        choices = "; ".join(cls.labels())
+        raise PydanticCustomError(
+            "choice",
+            "'{value}' is not one of the choices. Pick one of: {choices}.",
+            {"value": raw, "choices": choices},
+        )
+
+
+def _fold(text: str) -> str:
+    """Case-, space- and dash-insensitive key for matching what people type."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[\u2010-\u2015\-_/]", " ", text)
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    return _fold(text)
+
+
+# --------------------------------------------------------------------------- yes / no
+
+_YES = {"yes", "y", "true", "t", "1", "✓", "✔", "x"}
+_NO = {"no", "n", "false", "f", "0"}
+
+
+def parse_yes_no(raw: Any) -> Any:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    if isinstance(raw, str):
+        key = raw.strip().casefold()
+        if key in _YES:
+            return True
+        if key in _NO:
+            return False
+    raise PydanticCustomError(
+        "yes_no", "'{value}' is not a yes/no answer. Type Yes or No.", {"value": str(raw)}
+    )
+
+
+def _yes_no_text(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+YesNo = Annotated[bool, BeforeValidator(parse_yes_no)]
+
+
+# --------------------------------------------------------------------------- dates
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_NUMERIC_UK = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$")
+_WORDY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
+_DATE_HINT = "Type the date as DD/MM/YYYY, for example 03/04/2026 for 3 April 2026."
+
+
+def _date_error(raw: Any, reason: str = "") -> PydanticCustomError:
+    return PydanticCustomError(
+        "date",
+        "'{value}' is not a date{reason}. " + _DATE_HINT,
+        {"value": str(raw), "reason": reason},
+    )
+
+
+def _make_date(raw: Any, year: int, month: int, day: int) -> dt.date:
+    if year < 100:
+        year += 2000
+    if not 1 <= month <= 12:
+        reason = (
+            " (dates are day/month/year, and there is no month "
+            f"{month}; did you type the month first?)"
+        )
+        raise _date_error(raw, reason)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise _date_error(raw, f" (there is no day {day} in that month)") from None
+
+
+def parse_uk_date(raw: Any) -> Any:
+    """UK dates only: ``03/04/2026`` is 3 April. Also ISO ``2026-04-03``, ``3 April 2026`` and
+    Excel date cells. Never month-first."""
+    if isinstance(raw, dt.datetime):
+        if raw.time() != dt.time(0, 0):
+            raise _date_error(raw, " (it has a time of day; this field is a date only)")
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if not isinstance(raw, str):
+        raise _date_error(raw)
+    text = raw.strip().lower()
+    if m := _NUMERIC_UK.match(text):
+        day, month, year = (int(g) for g in m.groups())
+        return _make_date(raw, year, month, day)
+    if m := _ISO.match(text):
+        year, month, day = (int(g) for g in m.groups())
+        return _make_date(raw, year, month, day)
+    if m := _WORDY.match(text):
+        month_name = m.group(2)
+        if month_name not in _MONTHS:
+            raise _date_error(raw)
+        return _make_date(raw, int(m.group(3)), _MONTHS[month_name], int(m.group(1)))
+    raise _date_error(raw)
+
+
+def format_uk_date(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+UKDate = Annotated[
+    dt.date,
+    BeforeValidator(parse_uk_date),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "description": "ISO 2026-04-03 or UK 03/04/2026 (day first).",
+        }
+    ),
+]
+
+# --------------------------------------------------------------------------- times
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
+_TIME_HINT = "Type a time such as 14:30 or 2:30pm."
+
+
+def _time_error(raw: Any, reason: str = "") -> PydanticCustomError:
+    return PydanticCustomError(
+        "time",
+        "'{value}' is not a time{reason}. " + _TIME_HINT,
+        {"value": str(raw), "reason": reason},
+    )
+
+
+def parse_clock_time(raw: Any) -> Any:
+    """``14:30``, ``14.30``, ``2:30pm``, ``2pm``, ``noon``, Excel time cells and day fractions."""
+    if isinstance(raw, dt.datetime):
+        return raw.time().replace(second=0, microsecond=0)
+    if isinstance(raw, dt.time):
+        return raw.replace(second=0, microsecond=0)
+    if isinstance(raw, float | int) and not isinstance(raw, bool) and 0 <= raw < 1:
+        minutes = round(raw * 24 * 60)
+        return dt.time(minutes // 60 % 24, minutes % 60)
+    if not isinstance(raw, str):
+        raise _time_error(raw)
+    text = raw.strip().lower().replace(" ", "")
+    if text in {"noon", "midday"}:
+        return dt.time(12, 0)
+    if text == "midnight":
+        return dt.time(0, 0)
+    m = _TIME.match(text)
+    if not m:
+        raise _time_error(raw)
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    suffix = (m.group(4) or "").replace(".", "")
+    if suffix:
+        if not 1 <= hour <= 12:
+            raise _time_error(raw, f" ({hour}{suffix} is not a 12-hour time)")
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    elif m.group(2) is None:
+        raise _time_error(raw, " (give the minutes, or am/pm)")
+    if hour > 23 or minute > 59:
+        raise _time_error(raw)
+    return dt.time(hour, minute)
+
+
+def format_clock_time(value: dt.time) -> str:
+    return value.strftime("%H:%M")
+
+
+ClockTime = Annotated[
+    dt.time,
+    BeforeValidator(parse_clock_time),
+    PlainSerializer(format_clock_time, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{1,2}[:.]\d{2}(\s*[ap]m)?$|^\d{1,2}\s*[ap]m$",
+            "description": "A time of day, 24-hour 14:30 or 12-hour 2:30pm.",
+        }
+    ),
+]
+
+# --------------------------------------------------------------------------- text
+
+# Characters never allowed in text: controls other than tab and newline, bidi overrides
+# (they can make a printed name read differently from what is stored), and unassigned points.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _clean(raw: Any, *, multiline: bool) -> Any:
+    if isinstance(raw, bool):
+        raise PydanticCustomError("text", "Expected text, got {value}.", {"value": str(raw)})
+    if isinstance(raw, float) and raw.is_integer():
+        raw = str(int(raw))
+    elif isinstance(raw, int | float):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        return raw  # let pydantic report the type error
+    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    for ch in text:
+        if ch == "\n" and not multiline:
+            raise PydanticCustomError(
+                "text", "This field is a single line; remove the line breaks.", {}
+            )
+        if ch in "\n\t":
+            continue
+        if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES or ch in _BIDI_CONTROLS:
+            raise PydanticCustomError(
+                "text",
+                "Contains an invisible control character (U+{code}); retype the text.",
+                {"code": f"{ord(ch):04X}"},
+            )
+    text = text.strip()
+    if not multiline:
+        text = " ".join(text.split())
+    return text or None
+
+
+def clean_line(raw: Any) -> Any:
+    return _clean(raw, multiline=False)
+
+
+def clean_multiline(raw: Any) -> Any:
+    return _clean(raw, multiline=True)
+
+
+NAME_MAX = 120
+LINE_MAX = 300
+TEXT_MAX = 20_000
+
+Name = Annotated[str, BeforeValidator(clean_line)]
+Line = Annotated[str, BeforeValidator(clean_line)]
+Text = Annotated[str, BeforeValidator(clean_multiline)]
+
+# --------------------------------------------------------------------------- phone numbers
+
+_PHONE_HINT = "Type a UK number such as 07700 900123 or +44 7700 900123."
+
+
+def parse_uk_phone(raw: Any) -> Any:
+    """A UK phone number, kept as the person wrote it but checked for a plausible length.
+
+    A number typed into a numeric Excel cell loses its leading zero (7700900123): put it back.
+    """
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if isinstance(raw, float) and not raw.is_integer():
+            raise PydanticCustomError("phone", "'{value}' is not a phone number.", {"value": raw})
+        digits = str(int(raw))
+        raw = "0" + digits if len(digits) == 10 else digits
+    if not isinstance(raw, str):
+        return raw
+    text = " ".join(raw.split())
+    if not text:
+        return None
+    if not re.fullmatch(r"\+?[\d ()\-]+", text):
+        raise PydanticCustomError(
+            "phone", "'{value}' is not a phone number. " + _PHONE_HINT, {"value": raw}
+        )
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+"):
+        national = "0" + digits[2:] if digits.startswith("44") else None
+        if national is None:
+            return text  # an overseas number: accept as written
+    else:
+        national = digits
+    if not (national.startswith("0") and len(national) in (10, 11)):
+        raise PydanticCustomError(
+            "phone",
+            "'{value}' does not look like a UK number (it should have 11 digits starting "
+            "with 0). " + _PHONE_HINT,
+            {"value": raw},
+        )
+    return text
+
+
+Phone = Annotated[str, BeforeValidator(parse_uk_phone)]
+
+# --------------------------------------------------------------------------- UPN
+
+# DfE Unique Pupil Number: a check letter, then 12 characters; the check letter is the weighted
+# sum of characters 2-13 (weights 2..13) modulo 23, read from this alphabet (no I, O or S).
+_UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+_UPN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+
+
+def upn_check_letter(body: str) -> str:
+    """The check letter for the 12 characters after it (the last may be a letter)."""
+    total = 0
+    for weight, ch in enumerate(body, start=2):
+        total += weight * (int(ch) if ch.isdigit() else _UPN_LETTERS.index(ch))
+    return _UPN_LETTERS[total % 23]
+
+
+def parse_upn(raw: Any) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    text = raw.replace(" ", "").upper()
+    if not text:
+        return None
+    if not _UPN.match(text) or (text[-1].isalpha() and text[-1] not in _UPN_LETTERS):
+        raise PydanticCustomError(
+            "upn",
+            "'{value}' is not a Unique Pupil Number: a UPN is a letter followed by 12 "
+            "characters, e.g. A123456789012. Leave it blank if you do not know it.",
+            {"value": raw},
+        )
+    if upn_check_letter(text[1:]) != text[0]:
+        raise PydanticCustomError(
+            "upn",
+            "'{value}' is not a valid Unique Pupil Number (its check letter does not match); "
+            "copy it again from the pupil record.",
+            {"value": raw},
+        )
+    return text
+
+
+UPN = Annotated[str, BeforeValidator(parse_upn)]
+
+# --------------------------------------------------------------------------- registrations
+
+_REG = re.compile(r"^[A-Z0-9 ]{2,10}$")
+
+
+def parse_registration(raw: Any) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    text = " ".join(raw.upper().split())
+    if not text:
+        return None
+    if not _REG.match(text):
+        raise PydanticCustomError(
+            "registration",
+            "'{value}' is not a vehicle registration; use letters and digits, e.g. AB12 CDE.",
+            {"value": raw},
+        )
+    return text
+
+
+Registration = Annotated[str, BeforeValidator(parse_registration)]
+
+
+def display(value: Any) -> str:
+    """How a value is shown to people: UK dates, 24-hour times, Yes/No, choice labels."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _yes_no_text(value)
+    if isinstance(value, Choice):
+        return value.label
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return format_uk_date(value)
+    if isinstance(value, dt.time):
+        return format_clock_time(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def parse_percent(raw: Any) -> Any:
+    if isinstance(raw, str):
+        text = raw.strip().rstrip("%").strip()
+        return text or None
+    return raw
+
+
+Percent = Annotated[float, BeforeValidator(parse_percent)]

@@ -1,0 +1,99 @@
+"""Validate files against a policy: the library behind ``docgen validate`` and the first step
+of every command that produces documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from docgen.inputs import discover
+from docgen.policy import CheckContext, Policy, check_form, load_policy
+from docgen.records import load_file
+from docgen.report import FileResult, Location, RecordResult, Report, Severity, make_issue
+from docgen.schemas import FORMS
+from docgen.schemas.parse import json_locator, prune_blank, validate_form
+
+
+def validate_paths(
+    paths: Iterable[str | Path],
+    policy: Policy | str = "att",
+    *,
+    form: str | None = None,
+    sheet: str | None = None,
+    today: dt.date | None = None,
+) -> Report:
+    """Validate every record in the given files and folders. Never raises for bad input."""
+    policy = load_policy(policy) if isinstance(policy, str) else policy
+    ctx = CheckContext(today=today or dt.date.today())
+    report = Report(policy=policy.id)
+    paths = list(paths)
+    files = discover(paths)
+    for path in files:
+        result = load_file(path, form=form, sheet=sheet)
+        apply_policy(result, policy, ctx)
+        report.files.append(result)
+    if not files:
+        report.files.append(_nothing_found(paths))
+    return report
+
+
+def apply_policy(result: FileResult, policy: Policy, ctx: CheckContext) -> None:
+    """Run the policy's checks on every record that parsed, and flag repeated visits."""
+    for record in result.records:
+        if record.form is not None and record.locate is not None:
+            record.issues.extend(check_form(record.form, policy, record.locate, ctx))
+    _flag_duplicates(result.records)
+
+
+def validate_record(
+    data: dict[str, Any], policy: Policy | str = "att", *, today: dt.date | None = None,
+    source: str = "<data>",
+) -> RecordResult:
+    """Validate one form given as a dict (as in JSON), for callers that have data, not files."""
+    policy = load_policy(policy) if isinstance(policy, str) else policy
+    form_name = data.get("form")
+    where = Location(file=source, path="$")
+    if form_name not in FORMS:
+        known = ", ".join(FORMS)
+        issue = make_issue("unknown-form", f"\"form\" must be one of {known}.", where,
+                           value=form_name)
+        return RecordResult(where, None, None, [issue], source)
+    model = FORMS[str(form_name)]
+    locate = json_locator(model, Location(file=source), "$")
+    parsed, issues = validate_form(model, prune_blank(data), locate)
+    record = RecordResult(where, model.form_name, parsed, issues,
+                          parsed.record_label() if parsed else source, locate)
+    if parsed is not None:
+        ctx = CheckContext(today=today or dt.date.today())
+        record.issues.extend(check_form(parsed, policy, locate, ctx))
+    return record
+
+
+def _flag_duplicates(records: list[RecordResult]) -> None:
+    seen: dict[tuple[Any, ...], RecordResult] = {}
+    for record in records:
+        form = record.form
+        if form is None:
+            continue
+        key = (record.form_name, form.pupil_name.casefold(), form.visit_date,
+               getattr(form, "visit_time", None) or getattr(form, "planned_start", None))
+        first = seen.setdefault(key, record)
+        if first is not record:
+            record.issues.append(make_issue(
+                "duplicate-record",
+                f"The same visit ({record.label}) is also at {first.location.short()}. "
+                "Remove one copy so that the visit is not filed twice.",
+                record.location,
+                severity=Severity.WARNING,
+            ))
+
+
+def _nothing_found(paths: Iterable[str | Path]) -> FileResult:
+    names = ", ".join(str(p) for p in paths) or "(none)"
+    result = FileResult(path=names, unreadable=True)
+    result.issues.append(make_issue(
+        "no-input", f"No .json or .xlsx files found in {names}.", Location(file=names)
+    ))
+    return result

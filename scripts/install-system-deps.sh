@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian libraries WeasyPrint uses, when they are missing and this machine can.
+# Pango is required; libharfbuzz-subset0 makes font subsetting about 4x faster (without it
+# WeasyPrint falls back to fontTools). Never fails the build: docgen itself reports a missing
+# library clearly when it is needed.
+set -u
+need=()
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_lib 'libpango-1.0.so.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
+fc-list 2>/dev/null | grep -qi 'dejavu' || need+=(fonts-dejavu-core)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "note: missing system packages ${need[*]}; install them with apt-get for PDF output." >&2
+  exit 0
+fi
+echo "installing system packages: ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1; then
+  apt-get update -qq >/dev/null 2>&1 || true
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+    || echo "note: could not install ${need[*]}; PDF output may be slower or unavailable." >&2
+fi
+exit 0
