@@ -17,8 +17,16 @@ $(STAMP): pyproject.toml constraints.txt
 sysdeps:
 	scripts/install-system-deps.sh
 
+# Validate every sample, write blank workbooks and (later) documents into out/.
 demo: $(STAMP)
-	$(BIN)/python scripts/demo.py $(OUT)
+	mkdir -p $(OUT)
+	$(BIN)/docgen template risk-assessment -o $(OUT)/risk-assessment.xlsx --overwrite
+	$(BIN)/docgen template visit-report -o $(OUT)/visit-report.xlsx --overwrite
+	$(BIN)/docgen validate samples/att --policy att --quiet
+	$(BIN)/docgen validate samples/westside --policy westside --quiet
+	$(BIN)/docgen validate samples/westside --policy samples/policies/our-school.toml --quiet
+	@echo "--- the invalid samples are meant to fail (exit 1):"
+	$(BIN)/docgen validate samples/invalid --policy att; test $$? -eq 1
 
 test: $(STAMP) lint typecheck pytest
 
@@ -33,7 +41,7 @@ pytest: $(STAMP)
 
 # Regenerate the README's generated sections and the sample workbooks from the code.
 docs: $(STAMP)
-	$(BIN)/python -m docgen.docs README.md
+	$(BIN)/python -m docgen.docs
 
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py

@@ -254,6 +254,7 @@ def _row_record(
     data: dict[str, Any] = {}
     issues: list[Issue] = []
     letters: dict[FieldPath, str] = {c.path: letter for letter, c in mapping.items()}
+    unusable: set[str] = set()  # headers of cells already reported (formula, Excel error)
     used = False
     for cell in cells:
         column = mapping.get(cell.column)
@@ -268,6 +269,7 @@ def _row_record(
                 "itself (copy the cell and Paste Special > Values).",
                 where, field=column.header, value=None if column.no_echo else cell.value,
             ))
+            unusable.add(column.header)
             continue
         if cell.excel_error:
             issues.append(make_issue(
@@ -275,6 +277,7 @@ def _row_record(
                 f"The cell shows the Excel error {cell.value}; type the value itself.",
                 where, field=column.header,
             ))
+            unusable.add(column.header)
             continue
         value = cell.value.strip() if isinstance(cell.value, str) else cell.value
         set_path(data, column.path, value)
@@ -293,8 +296,8 @@ def _row_record(
         return Place(row.with_(column=letter) if letter else row, label)
 
     parsed, field_issues = validate_form(model, {**data, "form": model.form_name}, locate)
-    # a missing required column is reported once, for the file, not once per row
-    absent = {by_path[p].header for p in missing}
+    # a missing column is reported once for the file, a formula once for its cell
+    absent = {by_path[p].header for p in missing} | unusable
     field_issues = [i for i in field_issues if not (i.code == "required" and i.field in absent)]
     issues.extend(field_issues)
     name = data.get("pupil_name")

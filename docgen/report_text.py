@@ -60,10 +60,10 @@ def _file_lines(result: FileResult, style: Style, verbose: bool) -> list[str]:
 
 def _record_lines(record: RecordResult, style: Style) -> list[str]:
     where = record.location
-    place = ", ".join(p for p in (
-        f"sheet '{where.sheet}'" if where.sheet else "",
-        f"row {where.row}" if where.row else (where.path or ""),
-    ) if p)
+    if where.sheet:
+        place = f"sheet '{where.sheet}' row {where.row}"
+    else:
+        place = f"{where.path or where.short()} {record.form_name or ''}".rstrip()
     counts = []
     if record.errors:
         counts.append(f"{len(record.errors)} error{'s' if len(record.errors) != 1 else ''}")
@@ -73,7 +73,8 @@ def _record_lines(record: RecordResult, style: Style) -> list[str]:
         )
     state = style("valid", fg="green") if record.ok else style("invalid", fg="red")
     detail = f" ({', '.join(counts)})" if counts else ""
-    lines = [f"  {place} {record.form_name or ''} [{record.label}]: {state}{detail}"]
+    label = f" ({record.label})" if record.label and record.label != place else ""
+    lines = [f"  {place}{label}: {state}{detail}"]
     for issue in record.issues:
         lines.extend(_issue_lines(issue, style, indent="    "))
     return lines
@@ -90,5 +91,5 @@ def _issue_lines(issue: Issue, style: Style, indent: str) -> list[str]:
         given = f" (given: '{issue.value}')"
     lines = [f"{head}{field}{issue.message}{given} [{issue.code}]"]
     if issue.citation:
-        lines.append(f"{indent}        {style('policy: ' + issue.citation, dim=True)}")
+        lines.append(f"{indent}        {style('see: ' + issue.citation, dim=True)}")
     return lines

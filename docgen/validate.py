@@ -8,10 +8,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import column_index_from_string
+
 from docgen.inputs import discover
 from docgen.policy import CheckContext, Policy, check_form, load_policy
 from docgen.records import load_file
-from docgen.report import FileResult, Location, RecordResult, Report, Severity, make_issue
+from docgen.report import (
+    FileResult,
+    Issue,
+    Location,
+    RecordResult,
+    Report,
+    Severity,
+    make_issue,
+)
 from docgen.schemas import FORMS
 from docgen.schemas.parse import json_locator, prune_blank, validate_form
 
@@ -44,7 +54,14 @@ def apply_policy(result: FileResult, policy: Policy, ctx: CheckContext) -> None:
     for record in result.records:
         if record.form is not None and record.locate is not None:
             record.issues.extend(check_form(record.form, policy, record.locate, ctx))
+        record.issues.sort(key=_reading_order)
     _flag_duplicates(result.records)
+
+
+def _reading_order(issue: Issue) -> tuple[int, int]:
+    """Errors first, then left to right along the row as the user reads it."""
+    column = issue.location.column
+    return (0 if issue.is_error else 1, column_index_from_string(column) if column else 0)
 
 
 def validate_record(

@@ -7,6 +7,7 @@ from docgen.policy.registry import CheckContext, Rule, rules_for
 from docgen.report import Issue, Severity, make_issue
 from docgen.schemas.base import FormModel
 from docgen.schemas.parse import Locator
+from docgen.schemas.types import display
 
 
 def active_rules(form: type[FormModel], policy: Policy) -> list[tuple[Rule, Severity, str]]:
@@ -38,7 +39,7 @@ def check_form(
                     place.location,
                     severity=severity,
                     field=place.label if finding.path else None,
-                    value=finding.value,
+                    value=None if finding.value is None else display(finding.value),
                     rule=rule.id,
                     citation=cite,
                 )

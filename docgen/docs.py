@@ -1,0 +1,132 @@
+"""Generate the parts of the documentation that the code knows best, so they cannot drift:
+the README's list of checks and CLI reference, and docs/forms.md (every field of every form).
+
+``python -m docgen.docs`` rewrites them; ``python -m docgen.docs --check`` fails if they are
+stale (the test suite checks the same).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from docgen.cli import cli
+from docgen.policy import PRESETS, load_policy
+from docgen.policy.catalogue import checks_markdown
+from docgen.schemas import FORMS
+from docgen.schemas.columns import columns
+
+ROOT = Path(__file__).resolve().parent.parent
+HELP_WIDTH = 100
+
+
+def cli_reference() -> str:
+    parts = []
+    settings = {**cli.context_settings, "terminal_width": HELP_WIDTH,
+                "max_content_width": HELP_WIDTH}
+    with click.Context(cli, info_name="docgen", **settings) as ctx:
+        parts.append(f"```\n$ docgen --help\n{cli.get_help(ctx)}\n```")
+        for name in cli.list_commands(ctx):
+            command = cli.get_command(ctx, name)
+            assert command is not None
+            with click.Context(command, info_name=name, parent=ctx,
+                               terminal_width=HELP_WIDTH,
+                               max_content_width=HELP_WIDTH) as sub:
+                parts.append(f"```\n$ docgen {name} --help\n{command.get_help(sub)}\n```")
+    return "\n\n".join(parts) + "\n"
+
+
+# The README's example session: real commands, run against the samples, output captured.
+SESSION = [
+    ["validate", "samples/att/visit-reports.xlsx", "--policy", "att"],
+    ["validate", "samples/invalid/visit-reports-invalid.xlsx", "--policy", "att",
+     "--today", "23/11/2026"],
+    ["validate", "samples/westside/nobody-home.json", "--policy", "westside", "--quiet"],
+]
+
+
+def session_reference(root: Path = ROOT) -> str:
+    runner = CliRunner()
+    blocks = []
+    here = os.getcwd()
+    os.chdir(root)
+    try:
+        for args in SESSION:
+            result = runner.invoke(cli, args, color=False, terminal_width=HELP_WIDTH)
+            shown = " ".join(args)
+            blocks.append(f"$ docgen {shown}\n{result.output.rstrip()}\n$ echo $?\n"
+                          f"{result.exit_code}")
+    finally:
+        os.chdir(here)
+    return "```\n" + "\n\n".join(blocks) + "\n```\n"
+
+
+def checks_reference() -> str:
+    return checks_markdown([load_policy(p) for p in PRESETS])
+
+
+def forms_reference() -> str:
+    lines = ["# The forms, field by field", "",
+             "Generated from the schemas by `make docs`; do not edit by hand. JSON uses the "
+             "field path; a workbook uses the header. `*` marks a required field.", ""]
+    for model in FORMS.values():
+        lines += [f"## {model.form_title} (`{model.form_name}`)", "",
+                  f"Workbook sheet: `{model.sheet_title}`.", "",
+                  "| section | workbook header | JSON path | type | help |",
+                  "|---|---|---|---|---|"]
+        for col in columns(model):
+            path = ".".join(str(p) if isinstance(p, str) else "[n]" for p in col.path)
+            path = path.replace(".[n]", "[n]")
+            kind = col.kind if col.kind != "choice" else "one of: " + "; ".join(col.choices)
+            help_text = col.help.replace("|", "\\|")
+            lines.append(f"| {col.section} | {col.header}{' *' if col.required else ''} | "
+                         f"`{path}` | {kind} | {help_text} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _replace(text: str, name: str, body: str) -> str:
+    pattern = re.compile(
+        rf"(<!-- generated:{name} -->\n)(.*?)(<!-- /generated:{name} -->)", re.DOTALL
+    )
+    if not pattern.search(text):
+        raise ValueError(f"README has no <!-- generated:{name} --> section")
+    return pattern.sub(lambda m: m.group(1) + body + m.group(3), text)
+
+
+def expected_files(root: Path = ROOT) -> dict[Path, str]:
+    """Each generated file with the content it should have."""
+    readme = root / "README.md"
+    text = readme.read_text("utf-8")
+    text = _replace(text, "checks", checks_reference())
+    text = _replace(text, "cli", cli_reference())
+    text = _replace(text, "session", session_reference(root))
+    return {readme: text, root / "docs" / "forms.md": forms_reference()}
+
+
+def main(argv: list[str]) -> int:
+    stale = []
+    for path, content in expected_files().items():
+        current = path.read_text("utf-8") if path.exists() else None
+        if current == content:
+            continue
+        if "--check" in argv:
+            stale.append(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, "utf-8")
+            print(f"updated {path.relative_to(ROOT)}")
+    if stale:
+        names = ", ".join(str(p.relative_to(ROOT)) for p in stale)
+        print(f"stale: {names}; run `make docs`", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,180 @@
+"""The command line: exit codes, output formats, files written, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from docgen.cli import cli, main
+from docgen.report import ExitCode
+from docgen.validate import validate_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args), color=False)
+
+
+def write(tmp_path: Path, name: str, data: Any) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), "utf-8")
+    return path
+
+
+def test_valid_input_exits_0(tmp_path: Path, report: dict[str, Any]) -> None:
+    result = run("validate", str(write(tmp_path, "r.json", report)))
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "1 valid, 0 invalid" in result.output
+
+
+def test_warnings_still_exit_0(tmp_path: Path, report: dict[str, Any]) -> None:
+    report["other_methods_exhausted"] = False
+    result = run("validate", str(write(tmp_path, "r.json", report)))
+    assert result.exit_code == ExitCode.OK
+    assert "warning" in result.output and "[visit.contact-exhausted]" in result.output
+
+
+def test_invalid_input_exits_1_and_lists_every_problem(tmp_path: Path,
+                                                       report: dict[str, Any]) -> None:
+    report["visit_date"] = "11/23/2026"
+    report["anyone_home"] = "perhaps"
+    del report["pupil_name"]
+    result = run("validate", str(write(tmp_path, "r.json", report)))
+    assert result.exit_code == ExitCode.INVALID
+    for expected in ("$.visit_date", "month first", "$.anyone_home", "perhaps",
+                     "$.pupil_name", "Required"):
+        assert expected in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", "no-such-file.json"],
+    ["validate"],
+    ["validate", "x.json", "--format", "yaml"],
+    ["template", "no-such-form", "-o", "x.xlsx"],
+    ["schema", "nope"],
+    ["validate", "x.json", "--today", "31/02/2026"],
+])
+def test_usage_problems_exit_2(args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == ExitCode.USAGE
+    assert "Traceback" not in result.output
+
+
+def test_unreadable_file_among_good_ones_exits_2_but_reports_all(
+        tmp_path: Path, report: dict[str, Any]) -> None:
+    good = write(tmp_path, "good.json", report)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("not a workbook")
+    result = run("validate", str(good), str(bad))
+    assert result.exit_code == ExitCode.USAGE
+    assert "good.json: ok" in result.output
+    assert "bad.xlsx: unreadable" in result.output
+
+
+def test_json_output_is_the_library_report(tmp_path: Path, report: dict[str, Any]) -> None:
+    report["leaving_time"] = "09:00"
+    path = write(tmp_path, "r.json", report)
+    result = run("validate", str(path), "--format", "json", "--today", "23/11/2026")
+    assert result.exit_code == ExitCode.INVALID
+    printed = json.loads(result.output)
+    import datetime as dt
+
+    library = validate_paths([path], "att", today=dt.date(2026, 11, 23)).to_dict()
+    assert printed == library
+    issue = printed["files"][0]["records"][0]["issues"][0]
+    assert issue["code"] == "report.times"
+    assert issue["location"]["path"] == "$.leaving_time"
+    assert issue["field"] == "What time did you leave?"
+    assert issue["severity"] == "error"
+
+
+def test_template_writes_a_workbook_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "ra.xlsx"
+    first = run("template", "risk-assessment", "-o", str(target))
+    assert first.exit_code == 0, first.output
+    wb = openpyxl.load_workbook(target)
+    assert "Risk assessment" in wb.sheetnames
+    before = target.read_bytes()
+    second = run("template", "risk-assessment", "-o", str(target))
+    assert second.exit_code == ExitCode.USAGE
+    assert "already exists" in second.output and "--overwrite" in second.output
+    assert target.read_bytes() == before
+    third = run("template", "risk-assessment", "-o", str(target), "--overwrite")
+    assert third.exit_code == 0
+
+
+def test_template_needs_xlsx_suffix(tmp_path: Path) -> None:
+    result = run("template", "visit-report", "-o", str(tmp_path / "r.csv"))
+    assert result.exit_code == ExitCode.USAGE
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_schema_prints_json_schema_with_labels() -> None:
+    result = run("schema", "visit-report")
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["properties"]["anyone_home"]["title"] == "Was anyone home?"
+    assert "visit_date" in schema["required"]
+
+
+def test_checks_lists_rules_with_citations() -> None:
+    result = run("checks", "--policy", "westside")
+    assert result.exit_code == 0
+    assert "ra.vehicle-approved" in result.output
+    assert "personal vehicles" in result.output
+    assert "ra.high-risk-permission" not in result.output  # off under Westside
+    as_json = json.loads(run("checks", "--policy", "att", "--format", "json").output)
+    assert {row["id"] for row in as_json} >= {"ra.staff-count", "report.date"}
+
+
+def test_hostile_values_are_printed_inert(tmp_path: Path, report: dict[str, Any]) -> None:
+    # a terminal escape sequence in a cell must not reach the terminal
+    report["pupil_class"] = "8A\x1b[2J\x1b[31m"
+    result = run("validate", str(write(tmp_path, "r.json", report)))
+    assert result.exit_code == ExitCode.INVALID
+    assert "\x1b" not in result.output
+    assert "\\u001b" in result.output or "control character" in result.output
+
+
+def test_code_word_is_never_echoed(tmp_path: Path, ra: dict[str, Any]) -> None:
+    ra["code_word_agreed"] = "pineapple"
+    result = run("validate", str(write(tmp_path, "ra.json", ra)), "--format", "json")
+    assert result.exit_code == ExitCode.INVALID
+    assert "pineapple" not in result.output
+    assert "Never write the code word" in result.output
+
+
+def test_internal_errors_do_not_show_a_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    def boom(*_: Any, **__: Any) -> None:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr("docgen.cli.validate_paths", boom)
+    monkeypatch.delenv("DOCGEN_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate", "x.json"])
+    assert exit_info.value.code == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "internal error" in err and "Traceback" not in err and "secret detail" not in err
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run([sys.executable, "-m", "docgen", "--version"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0
+    assert "docgen" in done.stdout
+
+
+@pytest.mark.parametrize("command", ["template", "validate", "schema", "checks"])
+def test_every_command_has_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert len(result.output.splitlines()) > 4
