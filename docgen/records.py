@@ -7,6 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import column_index_from_string, get_column_letter
+from pydantic_core import ErrorDetails
+
 from docgen.inputs import Cell, Sheet, UnreadableInput, Workbook, kind_of, read_json
 from docgen.report import FileResult, Issue, Location, RecordResult, Severity, make_issue
 from docgen.schemas import FORMS, FormModel
@@ -45,11 +48,21 @@ def load_file(path: str | Path, *, form: str | None = None,
             return _load_json(path, form)
         if kind == "xlsx":
             return _load_workbook(path, form, sheet)
-        raise UnreadableInput(name, "is neither a .json file nor an .xlsx workbook.")
+        raise UnreadableInput(name, _wrong_kind(path))
     except UnreadableInput as exc:
         result = FileResult(path=name, unreadable=True)
         result.issues.append(make_issue("unreadable", exc.message, Location(file=name)))
         return result
+
+
+def _wrong_kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        return "is an old Excel 97-2003 (.xls) file. Open it in Excel and save as .xlsx."
+    if suffix in (".csv", ".ods", ".numbers"):
+        return (f"is a {suffix} file; docgen reads .xlsx workbooks and .json files. Open it "
+                "in a spreadsheet program and save it as an Excel .xlsx workbook.")
+    return "is neither a .json file nor an .xlsx workbook."
 
 
 # --------------------------------------------------------------------------- JSON
@@ -59,12 +72,13 @@ def _load_json(path: Path, form: str | None) -> FileResult:
     name = str(path)
     document = read_json(path)
     result = FileResult(path=name)
-    for key in document.duplicate_keys:
+    for where, key in document.duplicate_keys:
         result.issues.append(make_issue(
             "duplicate-key",
             f"The key '{key}' appears twice in one object; the second would silently replace "
             "the first. Keep one.",
-            Location(file=name),
+            Location(file=name, path=where),
+            field=key,
         ))
     for record in document.records:
         result.records.append(_json_record(name, record.data, record.path, form))
@@ -78,9 +92,10 @@ def _json_record(name: str, data: Any, path: str, form: str | None) -> RecordRes
                        "Expected a form (a JSON object with a \"form\" field) here.")
     declared = data.get("form")
     if declared is not None and not isinstance(declared, str):
-        return _failed(where, None, "unknown-form", "\"form\" must be a string.")
+        return _failed(where.with_(path=f"{path}.form"), None, "unknown-form",
+                       f"\"form\" must be a string: one of {_known_forms()}.")
     form_name = declared or form
-    known = ", ".join(f"\"{f}\"" for f in FORMS)
+    known = _known_forms()
     if form_name is None:
         return _failed(where.with_(path=f"{path}.form"), None, "missing-form",
                        f"Say which form this is: add \"form\": one of {known}.")
@@ -94,7 +109,11 @@ def _json_record(name: str, data: Any, path: str, form: str | None) -> RecordRes
     locate = json_locator(model, Location(file=name), path)
     parsed, issues = validate_form(model, prune_blank({**data, "form": form_name}), locate)
     label = parsed.record_label() if parsed else _guess_label(data)
-    return RecordResult(where, form_name, parsed, issues, label or path, locate)
+    return RecordResult(where, form_name, parsed, issues, label, locate)
+
+
+def _known_forms() -> str:
+    return ", ".join(f"\"{f}\"" for f in FORMS)
 
 
 def _failed(where: Location, form: str | None, code: str, message: str) -> RecordResult:
@@ -154,13 +173,16 @@ def _choose_sheets(wb: Workbook, form: str | None,
 
 
 def _best_form(wb: Workbook, title: str, wanted: list[type[FormModel]]) -> type[FormModel] | None:
+    """The form whose headers a sheet (named otherwise) carries. Every form is scored, not only
+    the wanted ones: the forms share headers (Name of pupil, Date of Visit ...), and a visit
+    report sheet must not be read as a risk assessment because --form said so."""
     sheet = wb.read(title)
     best, best_score = None, 0
-    for model in wanted:
+    for model in FORMS.values():
         _, score = _find_header(model, sheet)
         if score > best_score:
             best, best_score = model, score
-    return best if best_score >= 3 else None
+    return best if best_score >= 3 and best in wanted else None
 
 
 def _find_header(model: type[FormModel], sheet: Sheet) -> tuple[int | None, int]:
@@ -232,13 +254,18 @@ def _map_header(
         mapping[cell.column] = column
     present = {c.path for c in mapping.values()}
     missing = {c.path for c in columns(model) if c.path not in present}
+    # a missing column is reported at the first free cell of the header row: where to add it
+    free = get_column_letter(
+        max((column_index_from_string(c.column) for c in header), default=0) + 1
+    )
     for column in columns(model):
         if column.required and column.path in missing:
             issues.append(make_issue(
                 "missing-column",
-                f"The required column '{column.header}' is missing. Add it back (copy the "
-                f"header from a fresh `docgen template {model.form_name}`).",
-                here.with_(row=header[0].row if header else 1),
+                f"The required column '{column.header}' is missing. Add it back, e.g. in cell "
+                f"{free}{header[0].row if header else 1} (copy the header from a fresh "
+                f"`docgen template {model.form_name}`).",
+                here.with_(row=header[0].row if header else 1, column=free),
                 field=column.header,
             ))
     return mapping, missing
@@ -254,7 +281,7 @@ def _row_record(
     data: dict[str, Any] = {}
     issues: list[Issue] = []
     letters: dict[FieldPath, str] = {c.path: letter for letter, c in mapping.items()}
-    unusable: set[str] = set()  # headers of cells already reported (formula, Excel error)
+    unusable: set[FieldPath] = set()  # cells already reported (formula, Excel error)
     used = False
     for cell in cells:
         column = mapping.get(cell.column)
@@ -269,7 +296,7 @@ def _row_record(
                 "itself (copy the cell and Paste Special > Values).",
                 where, field=column.header, value=None if column.no_echo else cell.value,
             ))
-            unusable.add(column.header)
+            unusable.add(column.path)
             continue
         if cell.excel_error:
             issues.append(make_issue(
@@ -277,7 +304,7 @@ def _row_record(
                 f"The cell shows the Excel error {cell.value}; type the value itself.",
                 where, field=column.header,
             ))
-            unusable.add(column.header)
+            unusable.add(column.path)
             continue
         value = cell.value.strip() if isinstance(cell.value, str) else cell.value
         set_path(data, column.path, value)
@@ -295,14 +322,23 @@ def _row_record(
         label = column.header if column.path == wpath else label_for_path(model, wpath)
         return Place(row.with_(column=letter) if letter else row, label)
 
-    parsed, field_issues = validate_form(model, {**data, "form": model.form_name}, locate)
-    # a missing column is reported once for the file, a formula once for its cell
-    absent = {by_path[p].header for p in missing} | unusable
-    field_issues = [i for i in field_issues if not (i.code == "required" and i.field in absent)]
+    # A missing required column is reported once for the file, a formula once for its cell:
+    # not again as a blank answer (nor as too few staff) on every row. Only errors that such an
+    # issue covers are dropped, so an invalid row always keeps at least one issue.
+    absent = {p for p in missing if by_path[p].required} | unusable
+
+    def already_reported(error: ErrorDetails) -> bool:
+        if error["type"] not in ("missing", "too_short"):
+            return False
+        wpath = workbook_path(tuple(error["loc"]), slot_of)
+        return any(p[: len(wpath)] == wpath for p in absent)
+
+    parsed, field_issues = validate_form(
+        model, {**data, "form": model.form_name}, locate, ignore=already_reported
+    )
     issues.extend(field_issues)
     name = data.get("pupil_name")
     label = parsed.record_label() if parsed else (str(name)[:60] if name else "")
-    label = label or f"row {row.row}"
     return RecordResult(row, model.form_name, parsed if not issues else None, issues, label,
                         locate)
 

@@ -7,7 +7,7 @@ form's fields is written here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -186,7 +186,31 @@ def cell_value(record: FormModel, col: Column) -> Any:
     return str(node)
 
 
-def _fill_row(ws: Worksheet, r: int, record: FormModel, cols: Iterable[Column]) -> None:
+def _check_slots(record: FormModel, cols: Sequence[Column]) -> None:
+    """A list longer than the workbook's slots would lose its last items: refuse instead."""
+    slots: dict[tuple[Any, ...], int] = {}
+    for col in cols:
+        for i, step in enumerate(col.path):
+            if isinstance(step, int):
+                key = col.path[:i]
+                slots[key] = max(slots.get(key, 0), step + 1)
+    for list_path, count in slots.items():
+        node: Any = record
+        for step in list_path:
+            if isinstance(step, int):
+                node = node[step] if isinstance(node, list) and step < len(node) else None
+            else:
+                node = getattr(node, step, None)
+        if isinstance(node, list) and len(node) > count:
+            raise ValueError(
+                f"{record.record_label()}: {len(node)} entries for "
+                f"'{'.'.join(map(str, list_path))}' but the workbook has {count} columns for "
+                "them; the rest would be lost."
+            )
+
+
+def _fill_row(ws: Worksheet, r: int, record: FormModel, cols: Sequence[Column]) -> None:
+    _check_slots(record, cols)
     generic = _generic_cells(type(record))
     for i, col in enumerate(cols, start=1):
         value = cell_value(record, col)

@@ -21,7 +21,35 @@ class JsonRecord:
 @dataclass
 class JsonDocument:
     records: list[JsonRecord]
-    duplicate_keys: list[str] = field(default_factory=list)
+    # keys given twice in one object: (the key's JSON path, e.g. "$[1].staff[0].mobile", key)
+    duplicate_keys: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers the keys it was given more than once."""
+
+    duplicates: list[str]
+
+
+def json_key(key: str) -> str:
+    """A key as a JSON path step: ``.mobile``, or ``["odd key"]``."""
+    if key.isidentifier():
+        return f".{key}"
+    return "[" + json.dumps(key, ensure_ascii=False) + "]"
+
+
+def _duplicate_paths(data: Any) -> list[tuple[str, str]]:
+    """Where the duplicated keys are, in document order (iterative: no recursion limit)."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[Any, str]] = [(data, "$")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, _Object):
+            found.extend((path + json_key(key), key) for key in node.duplicates)
+            stack.extend((v, path + json_key(k)) for k, v in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
+    return found
 
 
 def read_json(path: Path) -> JsonDocument:
@@ -45,13 +73,12 @@ def read_json(path: Path) -> JsonDocument:
         raise UnreadableInput(
             name, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8."
         ) from None
-    duplicates: list[str] = []
-
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+        out = _Object()
+        out.duplicates = []
         for key, value in items:
-            if key in out:
-                duplicates.append(key)
+            if key in out and key not in out.duplicates:
+                out.duplicates.append(key)
             out[key] = value
         return out
 
@@ -74,4 +101,4 @@ def read_json(path: Path) -> JsonDocument:
         raise UnreadableInput(
             name, "expected a form (a JSON object) or a list of forms at the top level."
         )
-    return JsonDocument(records, duplicates)
+    return JsonDocument(records, _duplicate_paths(data))

@@ -8,6 +8,7 @@ expands to gigabytes) before openpyxl sees it.
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from docgen.inputs.errors import UnreadableInput
 
@@ -49,9 +52,13 @@ class Workbook:
         self.name = str(path)
         _precheck(path)
         try:
-            self._wb = openpyxl.load_workbook(
-                path, read_only=True, data_only=False, keep_links=False
-            )
+            with warnings.catch_warnings():
+                # openpyxl warns about features it drops (extensions, odd styles): noise on the
+                # user's terminal, and nothing docgen reads depends on them
+                warnings.simplefilter("ignore")
+                self._wb = openpyxl.load_workbook(
+                    path, read_only=True, data_only=False, keep_links=False
+                )
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise UnreadableInput(
                 self.name, f"is not an Excel workbook that can be read ({_short(exc)})."
@@ -81,34 +88,24 @@ class Workbook:
         ws = self._wb[title]
         rows: dict[int, list[Cell]] = {}
         try:
-            for r, row in enumerate(ws.iter_rows(), start=1):
-                if r > MAX_ROWS + 1:
-                    raise UnreadableInput(
-                        self.name,
-                        f"sheet '{title}' has more than {MAX_ROWS} rows; split the file.",
-                    )
-                cells = []
-                for c, cell in enumerate(row, start=1):
-                    value = cell.value
-                    if value is None or (isinstance(value, str) and not value.strip()):
-                        continue
-                    if c > MAX_COLUMNS:
-                        raise UnreadableInput(
-                            self.name, f"sheet '{title}' has more than {MAX_COLUMNS} columns."
-                        )
-                    kind = getattr(cell, "data_type", None)
-                    cells.append(
-                        Cell(
-                            value=value,
-                            row=r,
-                            column=get_column_letter(c),
-                            formula=kind == "f"
-                            or (isinstance(value, str) and value.startswith("=") and kind != "s"),
-                            excel_error=kind == "e",
-                        )
-                    )
-                if cells:
-                    rows[r] = cells
+            # Read-only mode trusts the sheet's recorded size, and some programs record it
+            # wrongly: without this, rows and columns beyond it would be silently skipped.
+            if isinstance(ws, ReadOnlyWorksheet):
+                ws.reset_dimensions()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for r, row in enumerate(ws.iter_rows(), start=1):
+                    read = (_cell(cell, r, c, self.name, title)
+                            for c, cell in enumerate(row, start=1))
+                    cells = [cell for cell in read if cell is not None]
+                    if cells:
+                        rows[r] = cells
+                        if len(rows) > MAX_ROWS + 1:
+                            raise UnreadableInput(
+                                self.name,
+                                f"sheet '{title}' has more than {MAX_ROWS} rows; split the "
+                                "file.",
+                            )
         except UnreadableInput:
             raise
         except Exception as exc:
@@ -116,6 +113,37 @@ class Workbook:
                 self.name, f"sheet '{title}' is damaged ({_short(exc)})."
             ) from None
         return Sheet(title, rows)
+
+
+def _cell(cell: Any, r: int, c: int, name: str, title: str) -> Cell | None:
+    """A cell as docgen sees it, or None when it is blank."""
+    value = cell.value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if c > MAX_COLUMNS:
+        raise UnreadableInput(name, f"sheet '{title}' has more than {MAX_COLUMNS} columns.")
+    kind = getattr(cell, "data_type", None)
+    if isinstance(value, ArrayFormula | DataTableFormula):
+        value = getattr(value, "text", None) or "=" + type(value).__name__
+    elif (
+        kind == "n"
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in str(getattr(cell, "number_format", "") or "")
+    ):
+        value = _percent(value)  # what the cell shows: 0.685 formatted as % is 68.5%
+    return Cell(
+        value=value,
+        row=r,
+        column=get_column_letter(c),
+        formula=kind == "f" or (isinstance(value, str) and value.startswith("=") and kind != "s"),
+        excel_error=kind == "e",
+    )
+
+
+def _percent(value: float) -> str:
+    shown = round(value * 100, 9)
+    return f"{int(shown) if float(shown).is_integer() else shown}%"
 
 
 def _short(exc: BaseException) -> str:

@@ -21,6 +21,23 @@ class PolicyError(Exception):
     """A policy file that cannot be used; the message says what to change."""
 
 
+class _PolicyYamlLoader(yaml.SafeLoader):
+    """YAML 1.1 reads an unquoted 9:30 as the base-60 number 570; in a policy file it is a
+    time of day (``school_day.start``, ``evening_from``), so keep it as the text written."""
+
+
+def _number_or_time(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    if ":" in str(node.value):
+        return loader.construct_scalar(node)
+    if node.tag.endswith(":int"):
+        return loader.construct_yaml_int(node)
+    return loader.construct_yaml_float(node)
+
+
+_PolicyYamlLoader.add_constructor("tag:yaml.org,2002:int", _number_or_time)
+_PolicyYamlLoader.add_constructor("tag:yaml.org,2002:float", _number_or_time)
+
+
 def _preset_text(name: str) -> str:
     return resources.files("docgen.policy").joinpath("presets", f"{name}.toml").read_text("utf-8")
 
@@ -49,7 +66,7 @@ def _read(path: Path) -> dict[str, Any]:
         if suffix == ".toml":
             data: Any = tomllib.loads(text)
         elif suffix in (".yaml", ".yml"):
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_PolicyYamlLoader)  # noqa: S506 (a SafeLoader)
         else:
             raise PolicyError(f"{path}: a policy file ends in .toml, .yaml or .yml.")
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
@@ -70,6 +87,8 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def _build(data: dict[str, Any], source: str) -> Policy:
+    if "rules" in data and data["rules"] is None:  # YAML `rules:` with nothing under it
+        del data["rules"]
     parent = data.pop("extends", None)
     if parent is not None:
         if parent not in PRESETS:
@@ -77,13 +96,19 @@ def _build(data: dict[str, Any], source: str) -> Policy:
                 f"{source}: 'extends' must name a preset ({', '.join(PRESETS)}), not '{parent}'."
             )
         data = _merge(tomllib.loads(_preset_text(parent)), data)
-    unknown = sorted(set(data.get("rules") or {}) - set(RULES))
+    rules = data.setdefault("rules", {})
+    if not isinstance(rules, dict):
+        raise PolicyError(
+            f"{source}: 'rules' must be a table with one entry per rule id, e.g. "
+            '[rules."ra.staff-dbs"] with severity = "error".'
+        )
+    unknown = sorted(str(r) for r in set(rules) - set(RULES))
     if unknown:
         raise PolicyError(
             f"{source}: unknown rule id(s) {', '.join(unknown)}. "
             "`docgen checks` lists the rule ids."
         )
-    form_rules = sorted(r for r in (data.get("rules") or {}) if RULES[r].form_rule)
+    form_rules = sorted(r for r in rules if RULES[r].form_rule)
     if form_rules:
         raise PolicyError(
             f"{source}: {', '.join(form_rules)} check the form itself and apply under every "

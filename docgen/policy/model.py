@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from docgen.schemas.choices import AuthoriserRole, VisitPurpose
 from docgen.schemas.types import ClockTime
@@ -28,6 +28,12 @@ class RuleSetting(BaseModel):
         default="", description="The policy paragraph this rule enforces, quoted briefly"
     )
 
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _yaml_off(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted `severity: off` as the boolean false
+        return "off" if value is False else value
+
 
 class SchoolDay(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -38,10 +44,21 @@ class SchoolDay(BaseModel):
         default=True, description="Saturdays and Sundays are outside school hours"
     )
 
+    @model_validator(mode="after")
+    def _start_before_end(self) -> SchoolDay:
+        if self.start >= self.end:
+            raise ValueError(
+                f"school hours start ({self.start:%H:%M}) must be before they end "
+                f"({self.end:%H:%M})"
+            )
+        return self
+
     def contains(self, when: dt.datetime) -> bool:
+        """Whether a visit starting at ``when`` starts in school hours: one starting as the
+        school day ends is after hours."""
         if self.weekdays_only and when.weekday() >= 5:
             return False
-        return self.start <= when.time() <= self.end
+        return self.start <= when.time() < self.end
 
 
 class CheckIns(BaseModel):
@@ -85,7 +102,7 @@ class Policy(BaseModel):
     checkins: CheckIns = Field(default_factory=CheckIns)
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
 
-    @field_validator("authorisers", "purposes", mode="before")
+    @field_validator("purposes", mode="before")
     @classmethod
     def _all_purposes(cls, value: object) -> object:
         if value == "all":

@@ -39,7 +39,7 @@ def overall_risk(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]
     highest = ra.hazards.highest_risk()
     if ra.overall_risk.rank < highest.rank:
         hazards = [
-            ra.hazards.model_fields[name].title or name
+            type(ra.hazards).model_fields[name].title or name
             for name, cell in ra.hazards.items()
             if cell.risk_level is highest
         ]
@@ -199,6 +199,11 @@ def authorised_before(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Fin
 
 @rule("ra.assessor-slt", "The risk assessment is conducted by a member of SLT", RA)
 def assessor_slt(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if ra.assessed_by is None:
+        yield Finding(
+            "Record who conducted the risk assessment: a member of the senior leadership team.",
+            ("assessed_by",),
+        )
     if ra.assessor_is_slt is not True:
         yield Finding(
             "The risk assessment must be conducted by a member of the senior leadership team: "
@@ -223,6 +228,14 @@ def specific_assessment(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[F
                 (name,),
             )
             return
+    if ra.approved_on is not None and ra.approved_on > ra.visit_date:
+        yield Finding(
+            f"The specific risk assessment was approved on {display(ra.approved_on)}, after "
+            f"the visit on {display(ra.visit_date)}. It must be approved before the visit; "
+            "check the dates.",
+            ("approved_on",),
+            display(ra.approved_on),
+        )
 
 
 @rule("ra.high-risk-permission", "A high-risk visit has the Principal's permission", RA)
@@ -318,7 +331,7 @@ def code_word(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("ra.out-of-hours-contact", "A visit outside school hours has a responsible contact", RA)
 def out_of_hours_contact(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    why = outside_school_hours(policy, ra.visit_date, ra.planned_start)
+    why = outside_school_hours(policy, ra.visit_date, ra.planned_start, ra.expected_return)
     if not why:
         return
     contact = ra.responsible_contact
@@ -333,11 +346,11 @@ def out_of_hours_contact(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[
 
 @rule("ra.out-of-hours-reason", "A visit outside school hours says why it cannot wait", RA)
 def out_of_hours_reason(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    why = outside_school_hours(policy, ra.visit_date, ra.planned_start)
+    why = outside_school_hours(policy, ra.visit_date, ra.planned_start, ra.expected_return)
     if why and not ra.out_of_hours_reason:
         yield Finding(
-            f"{why}: out-of-hours visits are authorised only if absolutely necessary with no "
-            "reasonable alternative. Record why.",
+            f"{why}: out-of-hours visits are authorised only if absolutely necessary "
+            "with no reasonable alternative. Record why.",
             ("out_of_hours_reason",),
         )
 

@@ -22,16 +22,42 @@ def visit_start(form: Form) -> tuple[dt.time | None, str]:
     return form.visit_time, "visit_time"
 
 
-def outside_school_hours(policy: Policy, day: dt.date, start: dt.time | None) -> str | None:
-    """Why a visit falls outside school hours, or None if it does not."""
-    if policy.school_day.weekdays_only and day.weekday() >= 5:
-        return f"{day.strftime('%A')} {display(day)} is not a school day"
-    if start is None:
-        return None
-    if not policy.school_day.contains(dt.datetime.combine(day, start)):
+def visit_end(form: Form) -> tuple[dt.time | None, str]:
+    """When the visit ends (expected return, or leaving time), and the field it comes from."""
+    if isinstance(form, RiskAssessment):
+        return form.expected_return, "expected_return"
+    return form.leaving_time, "leaving_time"
+
+
+def outside_school_hours(
+    policy: Policy, day: dt.date, start: dt.time | None, until: dt.time | None = None
+) -> str | None:
+    """Why a visit falls outside school hours, or None if it does not.
+
+    ``until`` is when the visit ends (the expected return, or the leaving time): a visit that
+    starts in school hours but runs on after them is partly outside school hours too."""
+    found = out_of_hours_part(policy, day, start, until)
+    return found[0] if found else None
+
+
+def out_of_hours_part(
+    policy: Policy, day: dt.date, start: dt.time | None, until: dt.time | None = None
+) -> tuple[str, str] | None:
+    """Like ``outside_school_hours``, with which part of the visit is out of hours: "day",
+    "start" or "until"."""
+    hours = policy.school_day
+    if hours.weekdays_only and day.weekday() >= 5:
+        return f"{day.strftime('%A')} {display(day)} is not a school day", "day"
+    span = f"({display(hours.start)} to {display(hours.end)})"
+    if start is not None and not hours.contains(dt.datetime.combine(day, start)):
+        return f"{display(start)} is outside school hours {span}", "start"
+    if until is not None and until > hours.end:
+        return f"The visit runs until {display(until)}, after school hours end {span}", "until"
+    if until is not None and start is not None and until < start:
         return (
-            f"{display(start)} is outside school hours "
-            f"({display(policy.school_day.start)} to {display(policy.school_day.end)})"
+            f"The visit runs past midnight (until {display(until)}), after school hours end "
+            f"{span}",
+            "until",
         )
     return None
 
@@ -49,13 +75,27 @@ def purpose_listed(form: Form, policy: Policy, ctx: CheckContext) -> Iterator[Fi
 
 @rule("visit.evening", "Evening visits are flagged", RiskAssessment, VisitReport)
 def evening(form: Form, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    evening_from = policy.evening_from
     start, name = visit_start(form)
-    if policy.evening_from and start and start >= policy.evening_from:
-        yield Finding(
-            f"An evening visit ({display(start)}): it is strongly recommended that no one makes "
-            "an evening home visit. Arrange a daytime visit if at all possible.",
-            (name,),
-        )
+    if evening_from is None or start is None:
+        return
+    until, until_name = visit_end(form)
+    if start >= evening_from:
+        when = display(start)
+    elif until is not None and (
+        until > evening_from
+        # a planned return before the start runs past midnight; a report's leaving time
+        # before its arrival is a mistake that report.times reports
+        or (until < start and isinstance(form, RiskAssessment))
+    ):
+        when, name = f"until {display(until)}", until_name
+    else:
+        return
+    yield Finding(
+        f"An evening visit ({when}): it is strongly recommended that no one makes an evening "
+        "home visit. Arrange a daytime visit if at all possible.",
+        (name,),
+    )
 
 
 @rule("visit.contact-exhausted", "Other means of contact were tried before visiting",

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from docgen.policy.model import Policy
 from docgen.policy.registry import CheckContext, Finding, rule
-from docgen.policy.rules_visit import outside_school_hours
+from docgen.policy.rules_visit import out_of_hours_part
 from docgen.schemas import VisitReport
+from docgen.schemas.choices import Animals, VisitPurpose
 from docgen.schemas.types import display
 
 FORM = "Home Visit Report (ATT Appendix 2)"
@@ -58,7 +59,7 @@ def home_details(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]
         return
     for name in ("who_was_home", "entered_property", "welfare_concerns", "discussed"):
         if getattr(vr, name) is None:
-            label = vr.model_fields[name].title
+            label = VisitReport.model_fields[name].title
             yield Finding(f"Somebody was home: answer '{label}'.", (name,))
 
 
@@ -223,10 +224,79 @@ def attendance_threshold(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[
 
 @rule("report.out-of-hours", "A visit outside school hours is flagged", VR)
 def out_of_hours(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    why = outside_school_hours(policy, vr.visit_date, vr.visit_time)
-    if why:
+    outside = out_of_hours_part(policy, vr.visit_date, vr.visit_time, vr.leaving_time)
+    if outside is not None:
+        why, part = outside
         yield Finding(
             f"{why}. Out-of-hours visits need the headteacher's authorisation and a responsible "
             "contact checking on staff; make sure both were in place.",
-            ("visit_time",),
+            ("leaving_time",) if part == "until" else ("visit_time",),
+        )
+
+
+@rule("report.identification", "Staff showed their identification on arrival", VR)
+def identification(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.id_shown is False:
+        yield Finding(
+            "Identification was not shown. Carry your school identification (not on a "
+            "lanyard) and show it on arrival.",
+            ("id_shown",),
+            "No",
+        )
+
+
+@rule("report.animals", "No animals were in the room during the visit", VR)
+def animals(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.animals is Animals.IN_ROOM:
+        yield Finding(
+            "Animals were in the room during the visit. Ask for them to be kept in another "
+            "room or outside; if that is refused, end the visit.",
+            ("animals",),
+            vr.animals.label,
+        )
+
+
+@rule("report.bedroom", "Staff did not go into a child's bedroom", VR)
+def bedroom(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.entered_bedroom:
+        tutoring = vr.purpose is VisitPurpose.TUTORING
+        yield Finding(
+            "Staff went into a child's bedroom. "
+            + ("Tutoring takes place in a bedroom only when no other suitable space exists; "
+               "say why in the report." if tutoring
+               else "Do not enter a child's bedroom; tell the DSL why it happened."),
+            ("entered_bedroom",),
+            "Yes",
+        )
+
+
+@rule("report.tutoring-door", "Tutoring took place with the door kept open", VR)
+def tutoring_door(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.purpose is VisitPurpose.TUTORING and vr.entered_property and vr.door_open is not True:
+        state = "was not kept open" if vr.door_open is False else "is not recorded as open"
+        yield Finding(
+            f"The door of the tutoring room {state}. The door of a room where tutoring is "
+            "delivered is always kept open.",
+            ("door_open",),
+        )
+
+
+@rule("report.incident-reported", "Anything unusual is reported to the headteacher", VR)
+def incident_reported(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.anything_unusual and vr.incident_reported is not True:
+        yield Finding(
+            "Something unusual happened: report any issue or incident during a home visit to "
+            "the headteacher, then answer Yes.",
+            ("incident_reported",),
+        )
+
+
+@rule("report.left-safely", "Staff told the academy when they had left the home", VR)
+def left_safely(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.left_safely_reported is False:
+        yield Finding(
+            "If you are not returning straight to the academy, telephone to say you have left "
+            "the home safely.",
+            ("left_safely_reported",),
+            "No",
         )

@@ -141,6 +141,10 @@ class Part(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    # True for a row of tick boxes on paper ("Is the pupil: [] CP/CIN [] CME ..."): its yes/no
+    # fields print as boxes on one line, any text fields as detail lines after it.
+    tick_boxes: ClassVar[bool] = False
+
 
 class FormModel(Part):
     """A complete form: one visit's risk assessment, or one visit's report."""
@@ -152,3 +156,8 @@ class FormModel(Part):
     def record_label(self) -> str:
         """A short name for this record in reports, e.g. ``Jane Smith, 23/11/2026``."""
         raise NotImplementedError
+
+    def sign_offs(self, authorisers: list[str]) -> list[tuple[str, str | None]]:
+        """Who signs the printed form: (role, name if known). ``authorisers`` are the roles
+        the school's policy names for authorising a visit."""
+        return []

@@ -73,3 +73,11 @@ class JointVisit(Choice):
     SOCIAL_CARE = ("social_care", "Joint visit with social care")
     OTHER_PARTNER = ("other_partner", "Joint visit with another safeguarding partner")
     NOT_NEEDED = ("not_needed", "Considered: joint visit not needed")
+
+
+class Animals(Choice):
+    """Where any animals at the home were during the visit."""
+
+    NONE = ("none", "No animals")
+    SECURED = ("secured", "Kept in another room or outside")
+    IN_ROOM = ("in_room", "In the room during the visit")

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import model_validator
+from pydantic import ConfigDict, model_validator
 
 from docgen.schemas.base import Part, field, text_field
 from docgen.schemas.choices import Likelihood, RiskLevel
 from docgen.schemas.types import Text
 
 
+def _nothing_required(schema: dict[str, Any]) -> None:
+    """In JSON every hazard and every cell may be left out: the generic assessment fills it
+    (``HazardMatrix._fill_generic``), so the JSON Schema must not call them required."""
+    schema.pop("required", None)
+
+
 class HazardAssessment(Part):
+    model_config = ConfigDict(json_schema_extra=_nothing_required)
+
     individuals_at_risk: Text = text_field(
         "Individuals at Risk", "Who may be harmed. Leave blank for the generic assessment."
     )
@@ -118,21 +126,36 @@ for _cells in GENERIC.values():
     _cells.setdefault("risk_level", RiskLevel.LOW)
 
 
+_GENERIC_HELP = "Any cell left blank keeps the generic assessment."
+
+
 class HazardMatrix(Part):
     """The five hazards in the appendix's order."""
 
+    model_config = ConfigDict(json_schema_extra=_nothing_required)
+
     aggressive_person: HazardAssessment = field(
-        "Aggressive or violent parent/ pupil/ family member", prefix="Aggressive person hazard"
+        "Aggressive or violent parent/ pupil/ family member",
+        "Aggression or violence at the address. " + _GENERIC_HELP,
+        prefix="Aggressive person hazard",
     )
-    driving: HazardAssessment = field("Driving", prefix="Driving hazard")
+    driving: HazardAssessment = field(
+        "Driving", "Travelling to and from the visit by car. " + _GENERIC_HELP,
+        prefix="Driving hazard",
+    )
     public_areas: HazardAssessment = field(
-        "Movement through public areas", prefix="Public areas hazard"
+        "Movement through public areas",
+        "Walking or waiting in public on the way. " + _GENERIC_HELP,
+        prefix="Public areas hazard",
     )
     illness_or_injury: HazardAssessment = field(
-        "Illness or injury/ accident", prefix="Illness or injury hazard"
+        "Illness or injury/ accident",
+        "Staff falling ill or being hurt during the visit. " + _GENERIC_HELP,
+        prefix="Illness or injury hazard",
     )
     animals: HazardAssessment = field(
-        "Attack by dog or other animal", prefix="Animals hazard"
+        "Attack by dog or other animal", "Dogs or other animals at the address. " + _GENERIC_HELP,
+        prefix="Animals hazard",
     )
 
     @model_validator(mode="before")

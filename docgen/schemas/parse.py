@@ -4,6 +4,7 @@ on: where it is, which field, what was given, how to fix it."""
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -70,7 +71,12 @@ def json_locator(model: type[FormModel], base: Location, base_path: str) -> Loca
 def json_path(path: Path) -> str:
     out = ""
     for step in path:
-        out += f"[{step}]" if isinstance(step, int) else f".{step}"
+        if isinstance(step, int):
+            out += f"[{step}]"
+        elif step.isidentifier():
+            out += f".{step}"
+        else:  # a key no form has, e.g. "pupil name": quoted, as JSONPath writes it
+            out += "[" + json.dumps(step, ensure_ascii=False) + "]"
     return out
 
 
@@ -88,13 +94,20 @@ def _is_blank(value: Any) -> bool:
 
 
 def validate_form(
-    model: type[FormModel], data: dict[str, Any], locate: Locator
+    model: type[FormModel],
+    data: dict[str, Any],
+    locate: Locator,
+    ignore: Callable[[ErrorDetails], bool] | None = None,
 ) -> tuple[FormModel | None, list[Issue]]:
-    """Validate one record. Returns the form, or None and every field problem."""
+    """Validate one record. Returns the form, or None and every field problem.
+
+    ``ignore`` drops errors already reported another way (a required workbook column that is
+    missing is one error for the file, not one per row)."""
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [describe(model, error, locate) for error in exc.errors()]
+        errors = [e for e in exc.errors() if ignore is None or not ignore(e)]
+        return None, [describe(model, error, locate) for error in errors]
 
 
 def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Issue:
@@ -159,8 +172,10 @@ def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Is
             "Only Yes or No belongs here. Never write the code word itself in a form: "
             "delete it from the form."
         )
-    return make_issue(_CODES.get(kind, "invalid-value"), message, place.location,
-                      field=place.label, value=_echo(value))
+    code = _CODES.get(kind, "invalid-value")
+    if kind == "string_type" and value is not None:
+        code = "invalid-text"  # a number or a list where text belongs: not a blank answer
+    return make_issue(code, message, place.location, field=place.label, value=_echo(value))
 
 
 def _echo(value: Any) -> Any:

@@ -26,6 +26,8 @@ from docgen.schemas.types import UPN, ClockTime, Line, Name, Text, UKDate, YesNo
 class Vulnerability(Part):
     """'Is the pupil': any number of the four boxes may be ticked."""
 
+    tick_boxes: ClassVar[bool] = True
+
     cp_cin_early_help: YesNo = field("CP/CIN/ Early Help", "Child protection, child in need or "
                                      "Early Help plan.", default=False)
     cme: YesNo = field("CME", "Child missing education.", default=False)
@@ -35,16 +37,11 @@ class Vulnerability(Part):
         "Other vulnerability details", "What the other vulnerability is.", default=None
     )
 
-    def ticked(self) -> list[str]:
-        return [
-            self.model_fields[name].title or name
-            for name in ("cp_cin_early_help", "cme", "ehcp", "other")
-            if getattr(self, name)
-        ]
-
 
 class VisitReason(Part):
     """'Reason for Visit': one or both boxes."""
+
+    tick_boxes: ClassVar[bool] = True
 
     requested_by_la: YesNo = field(
         "Requested by Local Authority", "The local authority asked for the visit.", default=False
@@ -244,6 +241,15 @@ class RiskAssessment(FormModel):
 
     def record_label(self) -> str:
         return visit_label(self.pupil_name, self.visit_date)
+
+    def sign_offs(self, authorisers: list[str]) -> list[tuple[str, str | None]]:
+        out = [
+            ("Risk assessment completed by", self.assessed_by),
+            (f"Visit authorised by ({' or '.join(authorisers)})", self.authorised_by),
+        ]
+        if self.overall_risk is RiskLevel.HIGH:
+            out.append(("Principal's permission for a high-risk visit", self.principal_name))
+        return out
 
     def start_datetime(self) -> dt.datetime | None:
         if self.planned_start is None:

@@ -58,6 +58,9 @@ class Choice(StrEnum):
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
         target = handler.resolve_ref_schema(json_schema)
+        # the parser takes a code or a label (JSON files use either), so the schema does too
+        codes = [m.value for m in cls]
+        target["enum"] = codes + [label for label in cls.labels() if label not in codes]
         target["x-labels"] = {m.value: m.label for m in cls}
         return json_schema
 
@@ -114,7 +117,30 @@ def _yes_no_text(value: bool) -> str:
     return "Yes" if value else "No"
 
 
-YesNo = Annotated[bool, BeforeValidator(parse_yes_no)]
+def _any_case(word: str) -> str:
+    """A JSON Schema (ECMA-262) pattern fragment matching ``word`` in any case."""
+    return "".join(f"[{ch.upper()}{ch.lower()}]" if ch.isalpha() else re.escape(ch) for ch in word)
+
+
+_YES_NO_PATTERN = (
+    r"^\s*(" + "|".join(_any_case(w) for w in sorted(_YES | _NO, key=lambda w: (-len(w), w)))
+    + r")\s*$"
+)
+
+YesNo = Annotated[
+    bool,
+    BeforeValidator(parse_yes_no),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "boolean"},
+                {"type": "string", "pattern": _YES_NO_PATTERN},
+                {"enum": [0, 1]},
+            ],
+            "description": "true/false, or Yes/No, Y/N, TRUE/FALSE in any case.",
+        }
+    ),
+]
 
 
 # --------------------------------------------------------------------------- dates
@@ -141,8 +167,15 @@ _MONTHS = {
     for name in names
 }
 _NUMERIC_UK = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$")
+# matched against lower-cased text: an ISO date-time at midnight is accepted as a date
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[t ]00:00(?::00(?:\.0+)?)?)?$")
 _WORDY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
+# The shapes parse_uk_date reads, for the JSON Schema (ECMA-262; the parser has the last word).
+_DATE_PATTERN = (
+    r"^\s*(\d{1,2}[/.\-]\d{1,2}[/.\-](\d{2}|\d{4})"
+    r"|\d{4}-\d{1,2}-\d{1,2}([Tt ]00:00(:00(\.0+)?)?)?"
+    r"|\d{1,2}([Ss][Tt]|[Nn][Dd]|[Rr][Dd]|[Tt][Hh])?\s+[A-Za-z]+\.?,?\s+\d{4})\s*$"
+)
 _DATE_HINT = "Type the date as DD/MM/YYYY, for example 03/04/2026 for 3 April 2026."
 
 
@@ -156,7 +189,9 @@ def _date_error(raw: Any, reason: str = "") -> PydanticCustomError:
 
 def _make_date(raw: Any, year: int, month: int, day: int) -> dt.date:
     if year < 100:
-        year += 2000
+        # two-digit years: up to next year is this century (26 is 2026), the rest the last
+        # (99 is 1999): a visit is never far in the future, a birth date never in it
+        year += 2000 if year <= dt.date.today().year % 100 + 1 else 1900
     if not 1 <= month <= 12:
         reason = (
             " (dates are day/month/year, and there is no month "
@@ -204,9 +239,10 @@ UKDate = Annotated[
     BeforeValidator(parse_uk_date),
     WithJsonSchema(
         {
+            # no "format": "date": that means ISO only, and UK dates are accepted too
             "type": "string",
-            "format": "date",
-            "description": "ISO 2026-04-03 or UK 03/04/2026 (day first).",
+            "pattern": _DATE_PATTERN,
+            "description": "ISO 2026-04-03 or UK 03/04/2026 (day first), or 3 April 2026.",
         }
     ),
 ]
@@ -214,6 +250,11 @@ UKDate = Annotated[
 # --------------------------------------------------------------------------- times
 
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
+# The shapes parse_clock_time reads, for the JSON Schema (ECMA-262).
+_TIME_PATTERN = (
+    r"^\s*(\d{1,2}(\s*[:.]\s*\d{2}){0,2}\s*([AaPp]\.?\s*[Mm]\.?)?"
+    r"|[Nn][Oo][Oo][Nn]|[Mm][Ii][Dd][Dd][Aa][Yy]|[Mm][Ii][Dd][Nn][Ii][Gg][Hh][Tt])\s*$"
+)
 _TIME_HINT = "Type a time such as 14:30 or 2:30pm."
 
 
@@ -225,12 +266,26 @@ def _time_error(raw: Any, reason: str = "") -> PydanticCustomError:
     )
 
 
+# The day a time-only Excel cell falls on when read as a date-time (1900 and 1904 systems).
+_EXCEL_TIME_DAYS = {dt.date(1899, 12, 30), dt.date(1899, 12, 31), dt.date(1904, 1, 1)}
+
+
 def parse_clock_time(raw: Any) -> Any:
     """``14:30``, ``14.30``, ``2:30pm``, ``2pm``, ``noon``, Excel time cells and day fractions."""
     if isinstance(raw, dt.datetime):
+        if raw.time() == dt.time(0, 0) and raw.date() not in _EXCEL_TIME_DAYS:
+            # a date and no time of day: a date in the wrong column, or a number such as 1430
+            # that Excel read as a count of days
+            raise _time_error(raw, " (the cell holds a date, not a time of day)")
         return raw.time().replace(second=0, microsecond=0)
     if isinstance(raw, dt.time):
         return raw.replace(second=0, microsecond=0)
+    if isinstance(raw, dt.timedelta):  # an Excel cell formatted as a duration, [h]:mm
+        seconds = raw.total_seconds()
+        if 0 <= seconds < 24 * 3600:
+            minutes = round(seconds / 60)
+            return dt.time(minutes // 60 % 24, minutes % 60)
+        raise _time_error(raw, " (it is a duration of a day or more)")
     if isinstance(raw, float | int) and not isinstance(raw, bool) and 0 <= raw < 1:
         minutes = round(raw * 24 * 60)
         return dt.time(minutes // 60 % 24, minutes % 60)
@@ -248,7 +303,9 @@ def parse_clock_time(raw: Any) -> Any:
     suffix = (m.group(4) or "").replace(".", "")
     if suffix:
         if not 1 <= hour <= 12:
-            raise _time_error(raw, f" ({hour}{suffix} is not a 12-hour time)")
+            raise _time_error(
+                raw, f" (with {suffix} the hour is 1 to 12; {hour} is not a 12-hour time)"
+            )
         hour = hour % 12 + (12 if suffix == "pm" else 0)
     elif m.group(2) is None:
         raise _time_error(raw, " (give the minutes, or am/pm)")
@@ -268,7 +325,7 @@ ClockTime = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\d{1,2}[:.]\d{2}(\s*[ap]m)?$|^\d{1,2}\s*[ap]m$",
+            "pattern": _TIME_PATTERN,
             "description": "A time of day, 24-hour 14:30 or 12-hour 2:30pm.",
         }
     ),
@@ -277,14 +334,32 @@ ClockTime = Annotated[
 # --------------------------------------------------------------------------- text
 
 # Characters never allowed in text: controls other than tab and newline, bidi overrides
-# (they can make a printed name read differently from what is stored), and unassigned points.
-_FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}
+# (they can make a printed name read differently from what is stored), surrogates, private-use
+# points and Unicode noncharacters. Other unassigned points are allowed: to an older Unicode
+# database than the sender's phone, a new emoji is unassigned.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Co"}
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _forbidden(ch: str) -> bool:
+    code = ord(ch)
+    noncharacter = 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+    return (
+        unicodedata.category(ch) in _FORBIDDEN_CATEGORIES or ch in _BIDI_CONTROLS or noncharacter
+    )
 
 
 def _clean(raw: Any, *, multiline: bool) -> Any:
     if isinstance(raw, bool):
         raise PydanticCustomError("text", "Expected text, got {value}.", {"value": str(raw)})
+    if isinstance(raw, dt.date | dt.time):
+        # Excel turns text such as 8/3 or 10:30 into a date or time in a General cell
+        raise PydanticCustomError(
+            "text",
+            "Excel has turned this text into a date or time ({value}); format the cell as "
+            "Text and type it again.",
+            {"value": display(raw)},
+        )
     if isinstance(raw, float) and raw.is_integer():
         raw = str(int(raw))
     elif isinstance(raw, int | float):
@@ -292,14 +367,14 @@ def _clean(raw: Any, *, multiline: bool) -> Any:
     if not isinstance(raw, str):
         return raw  # let pydantic report the type error
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    if not multiline and "\n" in text.strip():  # a line break at either end is just space
+        raise PydanticCustomError(
+            "text", "This field is a single line; remove the line breaks.", {}
+        )
     for ch in text:
-        if ch == "\n" and not multiline:
-            raise PydanticCustomError(
-                "text", "This field is a single line; remove the line breaks.", {}
-            )
         if ch in "\n\t":
             continue
-        if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES or ch in _BIDI_CONTROLS:
+        if _forbidden(ch):
             raise PydanticCustomError(
                 "text",
                 "Contains an invisible control character (U+{code}); retype the text.",

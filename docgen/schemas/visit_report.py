@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from docgen.schemas.base import FormModel, field, name_field, text_field
-from docgen.schemas.choices import VisitPurpose
+from docgen.schemas.choices import Animals, VisitPurpose
 from docgen.schemas.common import (
     pupil_class_field,
     pupil_name_field,
@@ -105,7 +105,9 @@ class VisitReport(FormModel):
     welfare_details: Text | None = text_field(
         "Details of the welfare concerns", "What the concerns are, factually.", default=None
     )
-    discussed: Text | None = text_field("What was discussed?", "", default=None)
+    discussed: Text | None = text_field(
+        "What was discussed?", "The main points discussed, factually.", default=None
+    )
     agreed: Text | None = text_field(
         "What was agreed?",
         "Any agreement with the parents/carers, e.g. on attendance; it is kept on the pupil's "
@@ -140,6 +142,31 @@ class VisitReport(FormModel):
         "Answer when you entered the property.",
         default=None,
     )
+    id_shown: YesNo | None = field(
+        "Did you show your identification on arrival?",
+        "Staff carry identification (not on a lanyard) and show it, at least on a first visit.",
+        default=None,
+    )
+    animals: Animals | None = field(
+        "Were there animals at the home?",
+        "Animals are kept out of the room where the meeting takes place.",
+        default=None,
+    )
+    entered_bedroom: YesNo | None = field(
+        "Did you go into a child's bedroom?",
+        "Staff do not enter a child's bedroom (tutoring only where no other space exists).",
+        default=None,
+    )
+    door_open: YesNo | None = field(
+        "Tutoring: was the door of the room kept open?",
+        "Answer for a tutoring visit.",
+        default=None,
+    )
+    incident_reported: YesNo | None = field(
+        "Has anything unusual been reported to the headteacher?",
+        "Answer when anything unusual or any incident happened.",
+        default=None,
+    )
     minutes_waited: int | None = field(
         "If nobody was home, how long did you wait (minutes)?",
         "Whole minutes.",
@@ -155,6 +182,11 @@ class VisitReport(FormModel):
         "Answer when the visit was cancelled or ended for safety.",
         default=None,
     )
+    left_safely_reported: YesNo | None = field(
+        "Did you tell the academy when you had left the home?",
+        "Staff not returning straight to the academy phone to say they have left safely.",
+        default=None,
+    )
     attendance_percent: Percent | None = field(
         "Pupil's attendance over the last three months (%)",
         "From the register, e.g. 68.5. Optional; used for the policy's attendance threshold.",
@@ -163,3 +195,8 @@ class VisitReport(FormModel):
 
     def record_label(self) -> str:
         return visit_label(self.pupil_name, self.visit_date)
+
+    def sign_offs(self, authorisers: list[str]) -> list[tuple[str, str | None]]:
+        staff = [(f"Staff attending {i}", name)
+                 for i, name in enumerate(self.staff_attending, start=1)]
+        return [*staff, ("Report received by the Designated Safeguarding Lead", None)]
