@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    := out
 
-.PHONY: demo test lint typecheck pytest docs samples bench clean sysdeps
+.PHONY: demo test lint typecheck pytest docs samples templates clean sysdeps
 
 $(STAMP): pyproject.toml constraints.txt
 	scripts/install-system-deps.sh
@@ -17,16 +17,29 @@ $(STAMP): pyproject.toml constraints.txt
 sysdeps:
 	scripts/install-system-deps.sh
 
-# Validate every sample, write blank workbooks and (later) documents into out/.
+# Validate every sample, then render them all into out/ (PDF and DOCX), with the
+# office check-in sheet for a day of visits. The invalid samples are meant to fail (exit 1).
+DEMO_RENDER = --to pdf --to docx --overwrite
 demo: $(STAMP)
 	mkdir -p $(OUT)
 	$(BIN)/docgen template risk-assessment -o $(OUT)/risk-assessment.xlsx --overwrite
 	$(BIN)/docgen template visit-report -o $(OUT)/visit-report.xlsx --overwrite
 	$(BIN)/docgen validate samples/att --policy att --quiet
-	$(BIN)/docgen validate samples/westside --policy westside --quiet
+	$(BIN)/docgen validate samples/westside samples/day-plan --policy westside --quiet
 	$(BIN)/docgen validate samples/westside --policy samples/policies/our-school.toml --quiet
+	$(BIN)/docgen render samples/att/*.json --school samples/school.toml $(DEMO_RENDER) \
+		--out $(OUT)/att
+	$(BIN)/docgen render samples/att/*.xlsx --school samples/school.toml $(DEMO_RENDER) \
+		--out $(OUT)/att/from-workbooks
+	$(BIN)/docgen render samples/westside/*.json --school samples/westside-school.toml \
+		$(DEMO_RENDER) --out $(OUT)/westside
+	$(BIN)/docgen render samples/westside/*.xlsx --school samples/westside-school.toml \
+		$(DEMO_RENDER) --out $(OUT)/westside/from-workbooks
+	$(BIN)/docgen checkins samples/day-plan --date 24/11/2026 \
+		--school samples/westside-school.toml $(DEMO_RENDER) --out $(OUT)/westside
 	@echo "--- the invalid samples are meant to fail (exit 1):"
 	$(BIN)/docgen validate samples/invalid --policy att; test $$? -eq 1
+	$(BIN)/docgen render samples/invalid --out $(OUT)/invalid; test $$? -eq 1
 
 test: $(STAMP) lint typecheck pytest
 
@@ -45,6 +58,10 @@ docs: $(STAMP)
 
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py
+
+# Rebuild the Word templates (docgen/templates/docx) from their build script.
+templates: $(STAMP)
+	$(BIN)/python scripts/build_docx_templates.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -15,9 +15,11 @@ from typing import NoReturn
 import click
 
 from docgen import __version__
+from docgen.config import ConfigError, SchoolConfig, load_school
 from docgen.output import OutputExists, write_text
 from docgen.policy import PRESETS, Policy, PolicyError, load_policy
 from docgen.policy.catalogue import catalogue, checks_text
+from docgen.render.run import FORMATS, Format, RenderRun, render_checkins, render_paths
 from docgen.report import ExitCode
 from docgen.report_text import format_report
 from docgen.schemas import FORMS, get_form
@@ -51,6 +53,61 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     assert isinstance(parsed, dt.date)
     return parsed
 
+
+def _school(path: Path | None) -> SchoolConfig:
+    try:
+        return load_school(path)
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _render_policy(spec: str | None, config: SchoolConfig) -> Policy:
+    return _policy(spec or config.policy_spec())
+
+
+def _formats(formats: tuple[str, ...]) -> tuple[Format, ...]:
+    return tuple(f for f in FORMATS if f in formats)
+
+
+def _finish(run: RenderRun, formats: tuple[str, ...], *, show_report: bool) -> NoReturn:
+    """Print the validation report (if wanted), what was written, refused and rejected, and
+    exit with the run's code."""
+    if show_report:
+        click.echo(format_report(run.report, style=click.style, verbose=False))
+    if "pdf" in formats:
+        from docgen.render.pdf import subsetting_note  # WeasyPrint: imported only for PDFs
+
+        note = subsetting_note()
+        if note:
+            click.echo(f"note: {note}", err=True)
+    for line in run.lines():
+        click.echo(line)
+    sys.exit(run.exit_code)
+
+
+school_option = click.option(
+    "--school", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="The school's school.toml: name, address, logo, policy, protective marking, file "
+    "naming. Without it, a clearly fictional sample school.",
+)
+render_policy_option = click.option(
+    "--policy", "-p", metavar="NAME|FILE",
+    help="Override the policy named in the school's configuration.",
+)
+to_option = click.option(
+    "--to", "formats", type=click.Choice(["pdf", "docx"]), multiple=True, default=("pdf",),
+    show_default=True, help="Output format; repeat for both.",
+)
+out_option = click.option(
+    "--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"), show_default=True, help="Folder for the documents.",
+)
+overwrite_option = click.option("--overwrite", is_flag=True,
+                                help="Replace documents that already exist.")
+templates_option = click.option(
+    "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    metavar="DIR", help="The school's own templates (they run sandboxed).",
+)
 
 policy_option = click.option(
     "--policy", "-p", default="att", show_default=True, metavar="NAME|FILE",
@@ -108,6 +165,55 @@ def validate(paths: tuple[Path, ...], policy: str, form: str | None, sheet: str 
     else:
         click.echo(format_report(report, style=click.style, verbose=not quiet))
     sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@to_option
+@out_option
+@school_option
+@render_policy_option
+@overwrite_option
+@click.option("--form", "-f", type=FORM_CHOICE, help="Read every record as this form.")
+@click.option("--sheet", help="Read this sheet of each workbook.")
+@click.option("--today", callback=_date, metavar="DATE",
+              help="Check as if today were DATE (DD/MM/YYYY).")
+@templates_option
+def render(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path,
+           school: Path | None, policy: str | None, overwrite: bool, form: str | None,
+           sheet: str | None, today: dt.date | None, templates: Path | None) -> None:
+    """Print risk assessments and visit reports as PDF and/or DOCX documents. Invalid records
+    are reported and get no document; existing files are never overwritten unless asked."""
+    config = _school(school)
+    run = render_paths(paths, out_dir, formats=_formats(formats), config=config,
+                       policy=_render_policy(policy, config), overwrite=overwrite, form=form,
+                       sheet=sheet, today=today, template_dir=templates)
+    _finish(run, formats, show_report=bool(run.report.issues()))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--date", "day", callback=_date, required=True, metavar="DATE",
+              help="The day of the visits (DD/MM/YYYY or 2026-11-23).")
+@to_option
+@out_option
+@school_option
+@render_policy_option
+@overwrite_option
+@click.option("--sheet", help="Read this sheet of each workbook.")
+@templates_option
+def checkins(paths: tuple[Path, ...], day: dt.date, formats: tuple[str, ...], out_dir: Path,
+             school: Path | None, policy: str | None, overwrite: bool, sheet: str | None,
+             templates: Path | None) -> None:
+    """Print the office check-in sheet for a day's visits from the risk assessments: staff,
+    mobiles, address, vehicle, start and return, the calls to make, the out-of-hours contact.
+    Never the code word."""
+    config = _school(school)
+    run = render_checkins(paths, day, out_dir, formats=_formats(formats), config=config,
+                          policy=_render_policy(policy, config), overwrite=overwrite,
+                          sheet=sheet, template_dir=templates)
+    # only the problems that kept a visit off the sheet, not every report's warnings
+    _finish(run, formats, show_report=bool(run.rejected) or run.report.exit_code == 2)
 
 
 @cli.command()

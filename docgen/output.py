@@ -1,13 +1,17 @@
 """Writing files safely: atomically (a temp file then a rename, so an interrupted run leaves no
-half-written document) and never over an existing file unless the caller says so."""
+half-written document), never over an existing file unless the caller says so, and under names
+that are predictable and safe (transliterated, no path characters)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from anyascii import anyascii
 
 
 class OutputExists(Exception):
@@ -77,3 +81,51 @@ def write_text(path: str | Path, text: str, *, overwrite: bool = False) -> Path:
         tmp.write_text(text, "utf-8")
 
     return atomic_write(path, write, overwrite=overwrite)
+
+
+# --------------------------------------------------------------------------- file names
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+MAX_STEM = 120
+
+
+def slug(text: str, *, limit: int = 60) -> str:
+    """ASCII letters and digits joined by single hyphens: ``Siobhán O'Brien`` is
+    ``Siobhan-OBrien``. Apostrophes vanish rather than split a name."""
+    ascii_text = anyascii(text).replace("'", "").replace("’", "")
+    return _UNSAFE.sub("-", ascii_text).strip("-")[:limit].strip("-")
+
+
+def split_name(full: str) -> tuple[str, str]:
+    """(forename(s), surname) of a name written forename first."""
+    parts = full.split()
+    if len(parts) < 2:
+        return "", full
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def file_stem(pattern: str, **fields: str) -> str:
+    """Fill a naming pattern such as ``{date}_{form}_{surname}-{forename}`` with slugged
+    values; the result never contains a path separator or starts with a dot."""
+    values = {key: slug(value) for key, value in fields.items()}
+    stem = pattern.format_map(_Blank(values))
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
+    stem = re.sub(r"([-_.])[-_.]+", r"\1", stem).strip("-_.")
+    return stem[:MAX_STEM].rstrip("-_.") or "document"
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def unique_path(folder: Path, stem: str, suffix: str, taken: set[Path]) -> Path:
+    """``folder/stem.suffix``, or ``stem-2.suffix`` ... if an earlier document of this run took
+    the name. Files from earlier runs are not avoided: they are refused unless overwriting."""
+    candidate = folder / f"{stem}{suffix}"
+    n = 2
+    while candidate in taken:
+        candidate = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    taken.add(candidate)
+    return candidate

@@ -1,0 +1,131 @@
+"""A school's configuration (``school.toml``): who the school is, how its documents look, which
+policy it follows and how output files are named. A multi-academy trust keeps one file per
+academy."""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_NAMING = "{date}_{form}_{surname}-{forename}"
+NAMING_FIELDS = ("date", "form", "surname", "forename", "pupil", "reference", "school")
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")  # Word cannot embed SVG
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+class ConfigError(Exception):
+    """A school.toml that cannot be used; the message says what to change."""
+
+
+class School(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=120, description="School or academy name")
+    address: str = Field(default="", max_length=300, description="Postal address, one line")
+    phone: str = Field(default="", max_length=40, description="Main office number")
+    logo: Path | None = Field(default=None, description="Logo image, relative to the file")
+    headteacher: str = Field(default="", max_length=120)
+    dsl: str = Field(default="", max_length=120, description="Designated Safeguarding Lead")
+    trust: str = Field(default="", max_length=120, description="Multi-academy trust, if any")
+
+
+class Documents(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    policy: str = Field(default="att", description="A preset name or a policy file path")
+    marking: str = Field(default="OFFICIAL-SENSITIVE", max_length=60,
+                         description="Protective marking printed on every page")
+    naming: str = Field(default=DEFAULT_NAMING,
+                        description="Output file name pattern, without the extension")
+    templates: str | None = Field(
+        default=None,
+        description="The school's own templates, relative to this file; laid out like "
+        "docgen/templates (docx/, html/, css/); what it lacks comes from docgen's own",
+    )
+
+    @field_validator("naming")
+    @classmethod
+    def _known_fields(cls, value: str) -> str:
+        fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
+        unknown = [f for f in fields if f not in NAMING_FIELDS]
+        if unknown:
+            raise ValueError(
+                f"unknown name field(s) {', '.join(unknown)}; use {', '.join(NAMING_FIELDS)}"
+            )
+        if not fields:
+            raise ValueError("the pattern needs at least one {field}")
+        return value
+
+
+class SchoolConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    school: School
+    documents: Documents = Field(default_factory=Documents)
+    source: Path | None = Field(default=None, exclude=True)
+
+    def template_dir(self) -> Path | None:
+        """The school's template folder, resolved against this file's folder."""
+        if self.documents.templates is None:
+            return None
+        base = self.source.parent if self.source is not None else Path.cwd()
+        return (base / self.documents.templates).resolve()
+
+    def policy_spec(self) -> str:
+        """The policy preset, or the policy file's path resolved against this file's folder."""
+        spec = self.documents.policy
+        if self.source is not None and spec not in ("att", "westside"):
+            return str((self.source.parent / spec).resolve())
+        return spec
+
+
+SAMPLE_SCHOOL = SchoolConfig(
+    school=School(
+        name="Sample Academy (fictional)",
+        address="1 Example Road, Exampletown EX1 1AA",
+        phone="01632 960000",
+        headteacher="A. Principal",
+        dsl="D. Safeguarding-Lead",
+    ),
+)
+
+
+def load_school(path: str | Path | None) -> SchoolConfig:
+    """Read a school.toml; without a path, the fictional sample school."""
+    if path is None:
+        return SAMPLE_SCHOOL
+    path = Path(path)
+    try:
+        data: Any = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc}).") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        config = SchoolConfig.model_validate({**data, "source": path.resolve()})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"{path}: {problems}") from None
+    folder = config.template_dir()
+    if folder is not None and not folder.is_dir():
+        raise ConfigError(f"{path}: template folder {folder} does not exist.")
+    logo = config.school.logo
+    if logo is not None:
+        resolved = (path.parent / logo).resolve()
+        if resolved.suffix.lower() not in LOGO_SUFFIXES:
+            raise ConfigError(f"{path}: the logo must be a {', '.join(LOGO_SUFFIXES)} file.")
+        if not resolved.is_file():
+            raise ConfigError(f"{path}: logo file {resolved} does not exist.")
+        if resolved.stat().st_size > MAX_LOGO_BYTES:
+            raise ConfigError(f"{path}: the logo is larger than 2 MB.")
+        school = config.school.model_copy(update={"logo": resolved})
+        config = config.model_copy(update={"school": school})
+    return config

@@ -1,0 +1,195 @@
+"""Build the printable ``Document`` of a validated form, walking its schema: every field, in the
+form's order, with the form's wording. Only the shape of a field decides how it prints:
+yes/no and short choices as tick boxes, groups of yes/no answers as one row of boxes, lists
+and parts as grids, the hazard matrix as the appendix's table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from docgen.config import SchoolConfig
+from docgen.policy import Policy
+from docgen.render.document import (
+    Answer,
+    Block,
+    Document,
+    Grid,
+    Notice,
+    Option,
+    Row,
+    SchoolHeader,
+    Section,
+    SignOff,
+)
+from docgen.report import Issue
+from docgen.schemas.base import FieldMeta, FormModel, iter_fields
+from docgen.schemas.columns import is_model, list_item, unwrap
+from docgen.schemas.hazards import GENERIC, HazardMatrix
+from docgen.schemas.types import Choice, display
+
+MAX_BOX_OPTIONS = 4  # a choice with this many options or fewer prints as tick boxes
+LONG_BLANK_LINES = 4
+
+
+def school_header(config: SchoolConfig) -> SchoolHeader:
+    s = config.school
+    return SchoolHeader(name=s.name, address=s.address, phone=s.phone,
+                        logo=str(s.logo) if s.logo else None, trust=s.trust)
+
+
+def build_document(
+    form: FormModel,
+    config: SchoolConfig,
+    policy: Policy,
+    warnings: Sequence[Issue] = (),
+) -> Document:
+    """The printable document of one valid form, with its policy warnings for the reviewer."""
+    sections = _sections(form)
+    notices = tuple(
+        Notice(field=w.field or "", message=w.message, citation=w.citation or "")
+        for w in warnings if not w.is_error
+    )
+    return Document(
+        kind=form.form_name,
+        title=form.form_title,
+        school=school_header(config),
+        subject=form.record_label(),
+        sections=sections,
+        marking=config.documents.marking,
+        warnings=notices,
+        signoffs=tuple(SignOff(role, name or "") for role, name in
+                       form.sign_offs([r.label for r in policy.authorisers])),
+        intro=_intro(form),
+    )
+
+
+def _intro(form: FormModel) -> str:
+    reference = getattr(form, "visit_reference", None)
+    parts = [form.record_label()]
+    if reference:
+        parts.append(f"Visit reference {reference}")
+    return " · ".join(parts)
+
+
+# --------------------------------------------------------------------------- the walk
+
+
+def _sections(form: FormModel) -> tuple[Section, ...]:
+    sections: list[Section] = []
+    current_title: str | None = None
+    blocks: list[Block] = []
+    rows: list[Row] = []
+
+    def flush_rows() -> None:
+        if rows:
+            blocks.append(Block("fields", rows=tuple(rows)))
+            rows.clear()
+
+    for meta in iter_fields(type(form)):
+        if not meta.in_workbook:  # the "form" discriminator, not a printed field
+            continue
+        title = meta.section or ""
+        if title != current_title:
+            flush_rows()
+            if current_title is not None:
+                sections.append(Section(current_title, tuple(blocks)))
+            current_title, blocks = title, []
+        for item in _field_items(meta, getattr(form, meta.name)):
+            if isinstance(item, Row):
+                rows.append(item)
+            else:
+                flush_rows()
+                blocks.append(item)
+    flush_rows()
+    if current_title is not None:
+        sections.append(Section(current_title, tuple(blocks)))
+    return tuple(sections)
+
+
+def _field_items(meta: FieldMeta, value: Any) -> list[Row | Block]:
+    tp, _ = unwrap(meta.info.annotation)
+    item = list_item(tp)
+    if tp is HazardMatrix:
+        return [Block("grid", grid=hazard_grid(value))]
+    if item is not None and is_model(item):
+        return [Block("grid", grid=_list_grid(meta, item, value or []))]
+    if item is not None:
+        names = [f"{i}. {display(v)}" for i, v in enumerate(value or [], start=1)]
+        return [Row(meta.label, Answer("\n".join(names), blank=not names))]
+    if is_model(tp):
+        return _part_items(meta, tp, value)
+    return [Row(meta.label, answer_for(tp, meta, value))]
+
+
+def _part_items(meta: FieldMeta, model: type[BaseModel], value: Any) -> list[Row | Block]:
+    fields = iter_fields(model)
+    if getattr(model, "tick_boxes", False):
+        flags = [f for f in fields if unwrap(f.info.annotation)[0] is bool]
+        others = [f for f in fields if f not in flags]
+        # a group of tick boxes ("Is the pupil", "Reason for Visit") and its detail lines
+        options = tuple(Option(f.label, bool(value and getattr(value, f.name))) for f in flags)
+        out: list[Row | Block] = [Row(meta.label, Answer(options=options))]
+        for f in others:
+            detail = getattr(value, f.name) if value is not None else None
+            out.append(Row(f.label, answer_for(str, f, detail)))
+        return out
+    # a part such as the vehicle: one grid row, blank cells to fill in by hand
+    cells = tuple(_cell(unwrap(f.info.annotation)[0], f,
+                        getattr(value, f.name) if value is not None else None)
+                  for f in fields)
+    return [Block("grid", grid=Grid(tuple(f.label for f in fields), (cells,),
+                                    caption=meta.label))]
+
+
+def _list_grid(meta: FieldMeta, model: type[BaseModel], items: list[Any]) -> Grid:
+    fields = iter_fields(model)
+    rows = tuple(
+        tuple(_cell(unwrap(f.info.annotation)[0], f, getattr(item, f.name)) for f in fields)
+        for item in items
+    )
+    return Grid(tuple(f.label for f in fields), rows, caption=meta.label)
+
+
+def _cell(tp: Any, meta: FieldMeta, value: Any) -> Answer:
+    if value is None:
+        return Answer(blank=True)
+    return Answer(display(value))
+
+
+def answer_for(tp: Any, meta: FieldMeta, value: Any) -> Answer:
+    """The printed answer of a single field."""
+    if tp is bool:
+        return Answer(
+            text=display(value) if value is not None else "",
+            blank=value is None,
+            options=(Option("Yes", value is True), Option("No", value is False)),
+        )
+    if isinstance(tp, type) and issubclass(tp, Choice) and len(tp) <= MAX_BOX_OPTIONS:
+        return Answer(
+            text=value.label if value is not None else "",
+            blank=value is None,
+            options=tuple(Option(m.label, m is value) for m in tp),
+        )
+    if value is None:
+        return Answer(blank=True, lines=LONG_BLANK_LINES if meta.long else 1)
+    return Answer(display(value))
+
+
+def hazard_grid(matrix: HazardMatrix) -> Grid:
+    """The appendix's matrix: hazards across, the five assessments down. Cells that differ from
+    the generic assessment are emphasised."""
+    hazards = matrix.items()
+    attributes = [f for f in iter_fields(type(hazards[0][1]))]
+    rows = []
+    for attribute in attributes:
+        cells = [Answer(attribute.label, header=True)]
+        for name, cell in hazards:
+            value = getattr(cell, attribute.name)
+            generic = GENERIC[name][attribute.name]
+            cells.append(Answer(display(value), emphasis=value != generic))
+        rows.append(tuple(cells))
+    columns = ("Hazards", *(type(matrix).model_fields[name].title or name for name, _ in hazards))
+    return Grid(columns, tuple(rows), kind="matrix")

@@ -1,0 +1,141 @@
+"""The printable document as plain data: what every renderer (DOCX, PDF) draws.
+
+Both renderers walk the same ``Document``, so a Word file and a PDF of the same visit carry the
+same labels and answers in the same order. Nothing here knows about Word or HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Option:
+    """One box of a tick-box answer."""
+
+    label: str
+    ticked: bool
+
+    @property
+    def box(self) -> str:
+        return "☒" if self.ticked else "☐"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What is printed for one field.
+
+    ``blank`` answers print as lines to complete by hand (``lines`` of them), never as "None".
+    ``options`` turns the answer into tick boxes (yes/no and short lists), every option shown.
+    """
+
+    text: str = ""
+    blank: bool = False
+    lines: int = 1
+    options: tuple[Option, ...] = ()
+    header: bool = False  # a grid's row heading
+    emphasis: bool = False  # differs from the generic assessment
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.text.split("\n") if self.text else []
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    answer: Answer
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table: a heading per column, then rows of answers (a staff list, the hazard matrix)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Answer, ...], ...]
+    kind: Literal["table", "matrix"] = "table"
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    """Either question-and-answer rows, or a grid."""
+
+    kind: Literal["fields", "grid"]
+    rows: tuple[Row, ...] = ()
+    grid: Grid | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A policy warning printed in the box for the reviewer."""
+
+    field: str
+    message: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class SignOff:
+    role: str
+    name: str = ""  # printed if known; otherwise a line to write on
+
+
+@dataclass(frozen=True)
+class SchoolHeader:
+    name: str
+    address: str = ""
+    phone: str = ""
+    logo: str | None = None  # absolute file path, fetched only by the renderers' own fetchers
+    trust: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # the form name, or "checkins"
+    title: str
+    school: SchoolHeader
+    subject: str  # who the document is about, for the footer: the pupil, or the date
+    sections: tuple[Section, ...]
+    marking: str = "OFFICIAL-SENSITIVE"
+    warnings: tuple[Notice, ...] = ()
+    signoffs: tuple[SignOff, ...] = ()
+    intro: str = ""  # a line under the title
+    landscape: bool = False
+    language: str = "en-GB"
+    notes: tuple[str, ...] = field(default=())  # small print at the end
+
+    def texts(self) -> list[str]:
+        """Every label and answer in reading order: what a reader of either format sees."""
+        out = [self.title]
+        if self.intro:
+            out.append(self.intro)
+        out += [n.message for n in self.warnings]
+        for section in self.sections:
+            out.append(section.title)
+            for block in section.blocks:
+                if block.kind == "fields":
+                    for row in block.rows:
+                        out.append(row.label)
+                        out += _answer_texts(row.answer)
+                elif block.grid is not None:
+                    out += list(block.grid.columns)
+                    for cells in block.grid.rows:
+                        for cell in cells:
+                            out += _answer_texts(cell)
+        out += [s.role for s in self.signoffs]
+        out += list(self.notes)
+        return [t for t in out if t]
+
+
+def _answer_texts(answer: Answer) -> list[str]:
+    if answer.options:
+        return [o.label for o in answer.options]
+    return answer.paragraphs

@@ -1,0 +1,220 @@
+"""Render many records to files: validate, build each valid record's document, write it in
+every requested format under a safe, predictable name. One bad record never stops the run, and
+none disappears silently: each is written, refused (the file exists) or rejected (invalid)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal, Protocol
+
+from docgen.config import SAMPLE_SCHOOL, SchoolConfig
+from docgen.output import OutputExists, atomic_write, file_stem, split_name, unique_path
+from docgen.policy import Policy, load_policy
+from docgen.render.checkins import checkin_document
+from docgen.render.context import build_document
+from docgen.render.document import Document
+from docgen.report import ExitCode, RecordResult, Report
+from docgen.schemas import RiskAssessment
+from docgen.validate import validate_paths
+
+Format = Literal["docx", "pdf"]
+FORMATS: tuple[Format, ...] = ("pdf", "docx")
+
+
+class Renderer(Protocol):
+    def render(self, document: Document) -> bytes: ...
+
+
+@cache
+def renderer(fmt: Format, template_dir: Path | None = None) -> Renderer:
+    """One renderer per format and template folder per process: templates, fonts and CSS are
+    loaded once, not per document."""
+    if fmt == "pdf":
+        from docgen.render.pdf import PdfRenderer
+
+        return PdfRenderer(template_dir)
+    from docgen.render.docx import DocxRenderer
+
+    return DocxRenderer(template_dir)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: Path
+    status: Literal["written", "refused", "failed"]
+    label: str
+    reason: str = ""
+
+
+@dataclass
+class RenderRun:
+    report: Report
+    outcomes: list[Outcome] = field(default_factory=list)
+    rejected: list[RecordResult] = field(default_factory=list)
+    note: str = ""  # e.g. "no visits on that date"
+
+    def paths(self, status: str) -> list[Path]:
+        return [o.path for o in self.outcomes if o.status == status]
+
+    def lines(self) -> list[str]:
+        """What the run did, one line per file and per rejected record, then a summary."""
+        out = []
+        for o in self.outcomes:
+            verb = {"written": "wrote", "refused": "refused", "failed": "FAILED"}[o.status]
+            out.append(f"{verb} {o.path}" + (f": {o.reason}" if o.reason else ""))
+        for record in self.rejected:
+            errors = len(record.errors)
+            label = f" ({record.label})" if record.label else ""
+            out.append(f"rejected {record.location}{label}: {errors} error"
+                       f"{'s' if errors != 1 else ''}; no document written")
+        if self.note:
+            out.append(self.note)
+        counts = [f"{len(self.paths('written'))} written"]
+        for status in ("refused", "failed"):
+            if self.paths(status):
+                counts.append(f"{len(self.paths(status))} {status}")
+        if self.rejected:
+            counts.append(f"{len(self.rejected)} record{'s' if len(self.rejected) != 1 else ''}"
+                          " rejected")
+        out.append(", ".join(counts) + ".")
+        return out
+
+    @property
+    def exit_code(self) -> int:
+        """As ``validate``: 1 if any record was invalid; 2 if a file was unreadable or an
+        output was refused or failed."""
+        if self.report.exit_code == ExitCode.USAGE or any(
+            o.status != "written" for o in self.outcomes
+        ):
+            return ExitCode.USAGE
+        return self.report.exit_code
+
+
+def _write(path: Path, data: bytes, overwrite: bool) -> None:
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    atomic_write(path, write, overwrite=overwrite)
+
+
+def _write_all(
+    run: RenderRun,
+    documents: Iterable[tuple[Callable[[], Document], str, str]],
+    out_dir: Path,
+    formats: Sequence[Format],
+    overwrite: bool,
+    template_dir: Path | None,
+) -> None:
+    taken: set[Path] = set()
+    for make, stem, label in documents:
+        document: Document | None = None
+        for fmt in formats:
+            path = unique_path(out_dir, stem, f".{fmt}", taken)
+            if path.exists() and not overwrite:
+                run.outcomes.append(Outcome(path, "refused", label,
+                                            "already exists; use --overwrite to replace it"))
+                continue
+            try:
+                document = document or make()
+                _write(path, renderer(fmt, template_dir).render(document), overwrite)
+            except OutputExists:
+                run.outcomes.append(Outcome(path, "refused", label,
+                                            "already exists; use --overwrite to replace it"))
+            except Exception as exc:  # one document's failure never stops the batch
+                run.outcomes.append(Outcome(path, "failed", label,
+                                            f"{type(exc).__name__}: {exc}"))
+            else:
+                run.outcomes.append(Outcome(path, "written", label))
+
+
+def render_paths(
+    paths: Iterable[str | Path],
+    out_dir: str | Path,
+    *,
+    formats: Sequence[Format] = ("pdf",),
+    config: SchoolConfig = SAMPLE_SCHOOL,
+    policy: Policy | str | None = None,
+    overwrite: bool = False,
+    form: str | None = None,
+    sheet: str | None = None,
+    today: dt.date | None = None,
+    template_dir: Path | None = None,
+) -> RenderRun:
+    """Validate the inputs and write a document per valid record and format."""
+    policy = _policy(policy, config)
+    report = validate_paths(paths, policy, form=form, sheet=sheet, today=today)
+    run = RenderRun(report)
+    jobs = []
+    for record in report.records:
+        if not record.ok:
+            run.rejected.append(record)
+            continue
+        form_obj = record.form
+        forename, surname = split_name(form_obj.pupil_name)
+        stem = file_stem(
+            config.documents.naming,
+            date=form_obj.visit_date.isoformat(),
+            form=form_obj.form_name,
+            surname=surname,
+            forename=forename,
+            pupil=form_obj.pupil_name,
+            reference=getattr(form_obj, "visit_reference", None) or "",
+            school=config.school.name,
+        )
+
+        def make(record: RecordResult = record) -> Document:
+            return build_document(record.form, config, policy, record.warnings)
+
+        jobs.append((make, stem, record.label))
+    _write_all(run, jobs, Path(out_dir), formats, overwrite,
+               template_dir or config.template_dir())
+    return run
+
+
+def render_checkins(
+    paths: Iterable[str | Path],
+    day: dt.date,
+    out_dir: str | Path,
+    *,
+    formats: Sequence[Format] = ("pdf",),
+    config: SchoolConfig = SAMPLE_SCHOOL,
+    policy: Policy | str | None = None,
+    overwrite: bool = False,
+    sheet: str | None = None,
+    template_dir: Path | None = None,
+) -> RenderRun:
+    """Write the office check-in sheet for ``day`` from the risk assessments in ``paths``.
+    Risk assessments with errors are left off the sheet and reported as rejected."""
+    policy = _policy(policy, config)
+    report = validate_paths(paths, policy, sheet=sheet)
+    run = RenderRun(report)
+    visits = []
+    for record in report.records:
+        if record.form_name != RiskAssessment.form_name:
+            continue  # visit reports are not planned visits
+        if not record.ok:
+            # a risk assessment with errors is never put on the sheet, whatever its date
+            run.rejected.append(record)
+        elif isinstance(record.form, RiskAssessment) and record.form.visit_date == day:
+            visits.append(record.form)
+    if not visits:
+        run.note = f"no valid risk assessments for visits on {day.strftime('%d/%m/%Y')}"
+        return run
+    stem = file_stem("{date}_office-check-in-sheet", date=day.isoformat())
+
+    def make() -> Document:
+        return checkin_document(visits, day, config, policy)
+
+    _write_all(run, [(make, stem, f"{len(visits)} visits")], Path(out_dir), formats,
+               overwrite, template_dir or config.template_dir())
+    return run
+
+
+def _policy(policy: Policy | str | None, config: SchoolConfig) -> Policy:
+    if isinstance(policy, Policy):
+        return policy
+    return load_policy(policy or config.policy_spec())

@@ -1,0 +1,120 @@
+"""`docgen render` and `docgen checkins` end to end, with the real renderers."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import docx
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from docgen.cli import cli
+from docgen.report import ExitCode
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = "Siobhán O'Brien-Smith & <Co>"
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args), color=False)
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join((page.extract_text() or "") for page in PdfReader(path).pages)
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(io.BytesIO(path.read_bytes()))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_render_writes_both_formats_for_a_hostile_name(tmp_path: Path,
+                                                       report: dict[str, Any]) -> None:
+    report["pupil_name"] = HOSTILE
+    report["discussed"] = "A long talk. " * 400  # 5,200 characters
+    source = tmp_path / "report.json"
+    source.write_text(json.dumps(report), "utf-8")
+    out = tmp_path / "out"
+    result = run("render", str(source), "--to", "pdf", "--to", "docx", "--out", str(out),
+                 "--today", "23/11/2026")
+    assert result.exit_code == ExitCode.OK, result.output
+    stem = "2026-11-20_visit-report_Co-Siobhan-OBrien-Smith"
+    assert sorted(p.name for p in out.iterdir()) == [f"{stem}.docx", f"{stem}.pdf"]
+    assert f"wrote {out / stem}.pdf" in result.output
+    pdf = pdf_text(out / f"{stem}.pdf")
+    assert HOSTILE in pdf
+    assert "Was anyone home?" in pdf
+    assert "OFFICIAL-SENSITIVE" in pdf
+    assert "Sample Academy (fictional)" in pdf
+    assert len(PdfReader(out / f"{stem}.pdf").pages) > 1
+    word = docx_text(out / f"{stem}.docx")
+    assert HOSTILE in word
+    assert word.count("A long talk.") == 400
+
+
+def test_render_refuses_to_overwrite_and_rejects_invalid_records(
+        tmp_path: Path, report: dict[str, Any]) -> None:
+    bad = dict(report, pupil_name="Rejected Pupil", leaving_time="09:00")
+    source = tmp_path / "visits.json"
+    source.write_text(json.dumps([report, bad]), "utf-8")
+    out = tmp_path / "out"
+    first = run("render", str(source), "--out", str(out), "--today", "23/11/2026")
+    assert first.exit_code == ExitCode.INVALID
+    assert "rejected" in first.output and "Rejected Pupil" in first.output
+    assert "What time did you leave?" in first.output  # the error report comes too
+    assert [p.name for p in out.iterdir()] == ["2026-11-20_visit-report_Smith-Jane.pdf"]
+    before = (out / "2026-11-20_visit-report_Smith-Jane.pdf").read_bytes()
+    second = run("render", str(source), "--out", str(out), "--today", "23/11/2026")
+    assert second.exit_code == ExitCode.USAGE
+    assert "refused" in second.output and "--overwrite" in second.output
+    assert (out / "2026-11-20_visit-report_Smith-Jane.pdf").read_bytes() == before
+
+
+def test_render_with_the_sample_school(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("render", str(ROOT / "samples" / "westside" / "nobody-home.json"),
+                 "--school", str(ROOT / "samples" / "westside-school.toml"),
+                 "--out", str(out))
+    assert result.exit_code == ExitCode.OK, result.output
+    report = pdf_text(out / "2026-11-16_visit-report_Robinson-Mia.pdf")
+    assert "Westside School (sample)" in report
+    assert "For the reviewer" in report
+    assert "wait no longer than 20 minutes" in report
+
+
+def test_bad_school_file_is_a_usage_error(tmp_path: Path) -> None:
+    school = tmp_path / "school.toml"
+    school.write_text('[school]\nname = "X"\nlogo = "missing.png"\n')
+    result = run("render", str(ROOT / "samples" / "att"), "--school", str(school),
+                 "--out", str(tmp_path / "out"))
+    assert result.exit_code == ExitCode.USAGE
+    assert "does not exist" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_checkins_sheet_for_a_day(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("checkins", str(ROOT / "samples" / "day-plan"), "--date", "2026-11-24",
+                 "--school", str(ROOT / "samples" / "westside-school.toml"), "--to", "pdf",
+                 "--to", "docx", "--out", str(out))
+    assert result.exit_code == ExitCode.OK, result.output
+    sheet = pdf_text(out / "2026-11-24_office-check-in-sheet.pdf")
+    for expected in ("Office check-in sheet", "WS-HV-124", "09:25", "13:10", "15:10",
+                     "19:40", "Thomas Adeyemi", "07700 900900", "Never write the code word"):
+        assert expected in sheet
+    assert "Ruby Clarke" not in sheet  # no pupil names on the reception sheet
+    assert "19:40" in docx_text(out / "2026-11-24_office-check-in-sheet.docx")
+
+
+def test_checkins_with_no_visits(tmp_path: Path) -> None:
+    result = run("checkins", str(ROOT / "samples" / "day-plan"), "--date", "01/12/2026",
+                 "--out", str(tmp_path / "out"), "--policy", "westside")
+    assert result.exit_code == ExitCode.OK
+    assert "no valid risk assessments" in result.output

@@ -1,0 +1,158 @@
+"""Rendering runs: every valid record gets its documents, every other record is reported,
+no file is overwritten unless asked, one failure never stops the run. The renderers are
+replaced by a fake here; tests/render/test_docx.py and test_pdf.py test the real ones."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docgen.render import run as run_module
+from docgen.render.document import Document
+from docgen.render.run import render_checkins, render_paths
+from docgen.report import ExitCode
+
+TODAY = dt.date(2026, 11, 23)
+
+
+class FakeRenderer:
+    def __init__(self, fmt: str, fail_for: str | None = None) -> None:
+        self.fmt = fmt
+        self.fail_for = fail_for
+        self.calls = 0
+
+    def render(self, document: Document) -> bytes:
+        self.calls += 1
+        if self.fail_for and self.fail_for in document.subject:
+            raise RuntimeError("template exploded")
+        return f"{self.fmt}\n".encode() + "\n".join(document.texts()).encode()
+
+
+@pytest.fixture
+def fakes(monkeypatch: pytest.MonkeyPatch) -> dict[str, FakeRenderer]:
+    made = {"pdf": FakeRenderer("pdf"), "docx": FakeRenderer("docx")}
+    monkeypatch.setattr(run_module, "renderer", lambda fmt, template_dir=None: made[fmt])
+    return made
+
+
+def write(tmp_path: Path, records: list[dict[str, Any]]) -> Path:
+    path = tmp_path / "visits.json"
+    path.write_text(json.dumps(records), "utf-8")
+    return path
+
+
+def test_each_valid_record_gets_a_document_per_format(
+        tmp_path: Path, report: dict[str, Any], ra: dict[str, Any],
+        fakes: dict[str, FakeRenderer]) -> None:
+    source = write(tmp_path, [report, ra])
+    out = tmp_path / "out"
+    run = render_paths([source], out, formats=("pdf", "docx"), today=TODAY)
+    assert run.exit_code == ExitCode.OK
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "2026-11-20_visit-report_Smith-Jane.docx", "2026-11-20_visit-report_Smith-Jane.pdf",
+        "2026-11-23_risk-assessment_Smith-Jane.docx",
+        "2026-11-23_risk-assessment_Smith-Jane.pdf",
+    ]
+    pdf = (out / "2026-11-20_visit-report_Smith-Jane.pdf").read_text()
+    assert pdf.startswith("pdf\nHome Visit Report")
+    assert "Was anyone home?" in pdf
+    assert fakes["pdf"].calls == 2
+
+
+def test_an_invalid_record_gets_no_document_and_is_reported(
+        tmp_path: Path, report: dict[str, Any], fakes: dict[str, FakeRenderer]) -> None:
+    bad = copy.deepcopy(report)
+    bad["pupil_name"] = "Bad Record"
+    bad["leaving_time"] = "09:00"  # before arrival: an error
+    source = write(tmp_path, [report, bad])
+    out = tmp_path / "out"
+    run = render_paths([source], out, today=TODAY)
+    assert run.exit_code == ExitCode.INVALID
+    assert [p.name for p in out.iterdir()] == ["2026-11-20_visit-report_Smith-Jane.pdf"]
+    assert [r.label for r in run.rejected] == ["Bad Record, 20/11/2026"]
+    assert any("rejected" in line and "Bad Record" in line for line in run.lines())
+
+
+def test_existing_files_are_refused_unless_overwriting(
+        tmp_path: Path, report: dict[str, Any], fakes: dict[str, FakeRenderer]) -> None:
+    source = write(tmp_path, [report])
+    out = tmp_path / "out"
+    out.mkdir()
+    existing = out / "2026-11-20_visit-report_Smith-Jane.pdf"
+    existing.write_bytes(b"signed copy")
+    run = render_paths([source], out, today=TODAY)
+    assert run.exit_code == ExitCode.USAGE
+    assert existing.read_bytes() == b"signed copy"
+    assert run.paths("refused") == [existing]
+    assert "use --overwrite" in "\n".join(run.lines())
+    again = render_paths([source], out, today=TODAY, overwrite=True)
+    assert again.exit_code == ExitCode.OK
+    assert existing.read_bytes().startswith(b"pdf\n")
+
+
+def test_one_failing_document_does_not_stop_the_run(
+        tmp_path: Path, report: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeRenderer("pdf", fail_for="Doomed")
+    monkeypatch.setattr(run_module, "renderer", lambda fmt, template_dir=None: fake)
+    doomed = copy.deepcopy(report)
+    doomed["pupil_name"] = "Doomed Pupil"
+    source = write(tmp_path, [doomed, report])
+    out = tmp_path / "out"
+    run = render_paths([source], out, today=TODAY)
+    assert run.exit_code == ExitCode.USAGE
+    assert [o.status for o in run.outcomes] == ["failed", "written"]
+    assert "template exploded" in run.outcomes[0].reason
+    assert [p.name for p in out.iterdir()] == ["2026-11-20_visit-report_Smith-Jane.pdf"]
+
+
+def test_same_name_twice_in_a_run_gets_a_number(
+        tmp_path: Path, report: dict[str, Any], fakes: dict[str, FakeRenderer]) -> None:
+    second = copy.deepcopy(report)
+    second["visit_time"] = "15:00"
+    second["arrival_time"], second["leaving_time"] = "15:00", "15:20"
+    run = render_paths([write(tmp_path, [report, second])], tmp_path / "out", today=TODAY)
+    assert sorted(p.name for p in run.paths("written")) == [
+        "2026-11-20_visit-report_Smith-Jane-2.pdf", "2026-11-20_visit-report_Smith-Jane.pdf"]
+
+
+def test_checkins_write_one_sheet_for_the_day(
+        tmp_path: Path, ra: dict[str, Any], report: dict[str, Any],
+        fakes: dict[str, FakeRenderer]) -> None:
+    ra["authoriser_role"] = "headteacher"
+    other_day = copy.deepcopy(ra)
+    other_day["visit_date"] = "2026-11-24"
+    source = write(tmp_path, [ra, other_day, report])
+    out = tmp_path / "out"
+    run = render_checkins([source], dt.date(2026, 11, 23), out, policy="westside")
+    assert run.exit_code == ExitCode.OK
+    assert [p.name for p in out.iterdir()] == ["2026-11-23_office-check-in-sheet.pdf"]
+    sheet = (out / "2026-11-23_office-check-in-sheet.pdf").read_text()
+    assert "Office check-in sheet" in sheet
+    assert "☐ 10:10" in sheet
+
+
+def test_checkins_with_no_visits_that_day_write_nothing(
+        tmp_path: Path, ra: dict[str, Any], fakes: dict[str, FakeRenderer]) -> None:
+    run = render_checkins([write(tmp_path, [ra])], dt.date(2026, 12, 1), tmp_path / "out")
+    assert run.exit_code == ExitCode.OK
+    assert run.outcomes == []
+    assert "no valid risk assessments" in run.note
+    assert not (tmp_path / "out").exists()
+
+
+def test_checkins_leave_invalid_risk_assessments_off_the_sheet(
+        tmp_path: Path, ra: dict[str, Any], fakes: dict[str, FakeRenderer]) -> None:
+    bad = copy.deepcopy(ra)
+    bad["staff"] = bad["staff"][:1]  # one member of staff: an error under ATT
+    bad["visit_reference"] = "BAD-ONE"
+    run = render_checkins([write(tmp_path, [ra, bad])], TODAY, tmp_path / "out")
+    assert run.exit_code == ExitCode.INVALID
+    assert len(run.rejected) == 1
+    sheet = (tmp_path / "out" / "2026-11-23_office-check-in-sheet.pdf").read_text()
+    assert "BAD-ONE" not in sheet
