@@ -41,6 +41,9 @@ def load_file(path: str | Path, *, form: str | None = None,
     path = Path(path)
     name = str(path)
     try:
+        if not path.exists():
+            raise UnreadableInput(name, "matches no files." if any(c in name for c in "*?[")
+                                  else "no such file.")
         kind = kind_of(path)
         if kind == "json":
             if sheet:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +24,13 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
+        if not path.exists() and _is_pattern(str(raw)):
+            # a pattern the shell did not expand (Windows, or quoted): expand it here
+            matches = sorted(Path(p) for p in glob.glob(str(raw), recursive=True))
+            out.extend(p for p in matches if p.is_file() and kind_of(p))
+            if not matches:
+                out.append(path)  # reported as matching no files
+            continue
         if path.is_dir():
             found = sorted(
                 p for p in path.rglob("*")
@@ -39,6 +47,10 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
             seen.add(key)
             unique.append(p)
     return unique
+
+
+def _is_pattern(text: str) -> bool:
+    return any(ch in text for ch in "*?[")
 
 
 def _hidden(relative: Path) -> bool:

@@ -26,6 +26,7 @@ from docgen.render.document import (
 )
 from docgen.report import Issue
 from docgen.schemas.base import FieldMeta, FormModel, iter_fields
+from docgen.schemas.choices import AuthoriserRole
 from docgen.schemas.columns import is_model, list_item, unwrap
 from docgen.schemas.hazards import GENERIC, HazardMatrix
 from docgen.schemas.types import Choice, display
@@ -60,10 +61,23 @@ def build_document(
         sections=sections,
         marking=config.documents.marking,
         warnings=notices,
-        signoffs=tuple(SignOff(role, name or "") for role, name in
-                       form.sign_offs([r.label for r in policy.authorisers])),
+        signoffs=_signoffs(form, config, policy),
         intro=_intro(form),
     )
+
+
+def _signoffs(form: FormModel, config: SchoolConfig, policy: Policy) -> tuple[SignOff, ...]:
+    """The form's signature lines; a line nobody's name is recorded for carries the name of
+    the school's DSL or headteacher from school.toml, when the line is theirs."""
+    holders = {
+        AuthoriserRole.DSL: config.school.dsl,
+        AuthoriserRole.HEADTEACHER: config.school.headteacher,
+    }
+    lines = []
+    for line in form.sign_offs(list(policy.authorisers)):
+        holder = holders.get(line.signer, "") if line.signer else ""
+        lines.append(SignOff(line.role, line.name or holder))
+    return tuple(lines)
 
 
 def _intro(form: FormModel) -> str:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from docgen.schemas.choices import AuthoriserRole
 from docgen.schemas.types import LINE_MAX, NAME_MAX, TEXT_MAX
 
 META_KEY = "x-docgen"
@@ -136,6 +137,16 @@ def iter_fields(model: type[BaseModel]) -> list[FieldMeta]:
     return out
 
 
+@dataclass(frozen=True)
+class SignOffLine:
+    """A signature line on the printed form: the role, the name recorded on the form if any,
+    and whose name to print otherwise (the school's DSL or headteacher)."""
+
+    role: str
+    name: str | None = None
+    signer: AuthoriserRole | None = None
+
+
 class Part(BaseModel):
     """A group of fields inside a form (a staff member, the vehicle, one hazard)."""
 
@@ -157,7 +168,7 @@ class FormModel(Part):
         """A short name for this record in reports, e.g. ``Jane Smith, 23/11/2026``."""
         raise NotImplementedError
 
-    def sign_offs(self, authorisers: list[str]) -> list[tuple[str, str | None]]:
-        """Who signs the printed form: (role, name if known). ``authorisers`` are the roles
-        the school's policy names for authorising a visit."""
+    def sign_offs(self, authorisers: list[AuthoriserRole]) -> list[SignOffLine]:
+        """Who signs the printed form. ``authorisers`` are the roles the school's policy
+        names for authorising a visit."""
         return []

@@ -4,10 +4,17 @@ policy requires the school to hold."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import ClassVar, Literal
 
-from docgen.schemas.base import FormModel, Part, field, line_field, name_field, text_field
+from docgen.schemas.base import (
+    FormModel,
+    Part,
+    SignOffLine,
+    field,
+    line_field,
+    name_field,
+    text_field,
+)
 from docgen.schemas.choices import AuthoriserRole, JointVisit, RiskLevel, TravelMode, VisitPurpose
 from docgen.schemas.common import (
     ResponsibleContact,
@@ -242,19 +249,17 @@ class RiskAssessment(FormModel):
     def record_label(self) -> str:
         return visit_label(self.pupil_name, self.visit_date)
 
-    def sign_offs(self, authorisers: list[str]) -> list[tuple[str, str | None]]:
+    def sign_offs(self, authorisers: list[AuthoriserRole]) -> list[SignOffLine]:
+        roles = " or ".join(role.label for role in authorisers)
         out = [
-            ("Risk assessment completed by", self.assessed_by),
-            (f"Visit authorised by ({' or '.join(authorisers)})", self.authorised_by),
+            SignOffLine("Risk assessment completed by", self.assessed_by),
+            SignOffLine(f"Visit authorised by ({roles})", self.authorised_by,
+                        authorisers[0] if len(authorisers) == 1 else None),
         ]
         if self.overall_risk is RiskLevel.HIGH:
-            out.append(("Principal's permission for a high-risk visit", self.principal_name))
+            out.append(SignOffLine("Principal's permission for a high-risk visit",
+                                   self.principal_name, AuthoriserRole.HEADTEACHER))
         return out
-
-    def start_datetime(self) -> dt.datetime | None:
-        if self.planned_start is None:
-            return None
-        return dt.datetime.combine(self.visit_date, self.planned_start)
 
 
 RiskAssessment.model_rebuild()

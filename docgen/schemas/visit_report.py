@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from docgen.schemas.base import FormModel, field, name_field, text_field
-from docgen.schemas.choices import Animals, VisitPurpose
+from docgen.schemas.base import FormModel, SignOffLine, field, name_field, text_field
+from docgen.schemas.choices import Animals, AuthoriserRole, VisitPurpose
 from docgen.schemas.common import (
     pupil_class_field,
     pupil_name_field,
@@ -196,7 +196,8 @@ class VisitReport(FormModel):
     def record_label(self) -> str:
         return visit_label(self.pupil_name, self.visit_date)
 
-    def sign_offs(self, authorisers: list[str]) -> list[tuple[str, str | None]]:
-        staff = [(f"Staff attending {i}", name)
+    def sign_offs(self, authorisers: list[AuthoriserRole]) -> list[SignOffLine]:
+        staff = [SignOffLine(f"Staff attending {i}", name)
                  for i, name in enumerate(self.staff_attending, start=1)]
-        return [*staff, ("Report received by the Designated Safeguarding Lead", None)]
+        return [*staff, SignOffLine("Report received by the Designated Safeguarding Lead",
+                                    signer=AuthoriserRole.DSL)]

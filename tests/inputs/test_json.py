@@ -428,3 +428,15 @@ def test_a_file_of_another_kind_is_a_usage_error(tmp_path: Path, name: str, says
     path = tmp_path / name
     path.write_text("name,date\nJane,03/04/2026\n", encoding="utf-8")
     assert says in unreadable(path)
+
+
+def test_patterns_the_shell_did_not_expand_are_expanded(tmp_path: Path) -> None:
+    """Windows shells pass `samples\\*.json` through unexpanded; docgen expands it."""
+    for name in ("a.json", "b.json"):
+        (tmp_path / name).write_text('{"form": "visit-report"}', "utf-8")
+    (tmp_path / "notes.txt").write_text("not a form")
+    report = validate_paths([str(tmp_path / "*.json")], "att")
+    assert [Path(f.path).name for f in report.files] == ["a.json", "b.json"]
+    nothing = validate_paths([str(tmp_path / "*.xlsx")], "att")
+    assert nothing.exit_code == 2
+    assert "matches no files" in nothing.issues()[0].message
