@@ -24,9 +24,12 @@ demo: $(STAMP)
 	mkdir -p $(OUT)
 	$(BIN)/docgen template risk-assessment -o $(OUT)/risk-assessment.xlsx --overwrite
 	$(BIN)/docgen template visit-report -o $(OUT)/visit-report.xlsx --overwrite
-	$(BIN)/docgen validate samples/att --policy att --quiet
-	$(BIN)/docgen validate samples/westside samples/day-plan --policy westside --quiet
-	$(BIN)/docgen validate samples/westside --policy samples/policies/our-school.toml --quiet
+	$(BIN)/docgen validate samples/att/*.json --policy att --quiet
+	$(BIN)/docgen validate samples/att/*.xlsx --policy att --quiet
+	$(BIN)/docgen validate samples/westside/*.json samples/day-plan --policy westside --quiet
+	$(BIN)/docgen validate samples/westside/*.xlsx --policy westside --quiet
+	$(BIN)/docgen validate samples/westside/*.json \
+		--policy samples/policies/our-school.toml --quiet
 	$(BIN)/docgen render samples/att/*.json --school samples/school.toml $(DEMO_RENDER) \
 		--out $(OUT)/att
 	$(BIN)/docgen render samples/att/*.xlsx --school samples/school.toml $(DEMO_RENDER) \

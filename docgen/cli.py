@@ -16,7 +16,7 @@ import click
 
 from docgen import __version__
 from docgen.config import ConfigError, SchoolConfig, load_school
-from docgen.output import OutputExists, write_text
+from docgen.output import OutputRefused, write_text
 from docgen.policy import PRESETS, Policy, PolicyError, load_policy
 from docgen.policy.catalogue import catalogue, checks_text
 from docgen.render.run import FORMATS, Format, RenderRun, render_checkins, render_paths
@@ -79,7 +79,7 @@ def _finish(run: RenderRun, formats: tuple[str, ...], *, show_report: bool) -> N
 
         note = subsetting_note()
         if note:
-            click.echo(f"note: {note}", err=True)
+            click.echo(note, err=True)
     for line in run.lines():
         click.echo(line)
     sys.exit(run.exit_code)
@@ -135,7 +135,7 @@ def template(form: str, output: Path, overwrite: bool) -> None:
         raise click.BadParameter("the workbook must end in .xlsx", param_hint="--output")
     try:
         write_workbook(form, output, overwrite=overwrite)
-    except OutputExists as exc:
+    except OutputRefused as exc:
         raise UsageProblem(str(exc)) from None
     except OSError as exc:
         raise UsageProblem(f"cannot write {output}: {exc.strerror}") from None
@@ -212,8 +212,7 @@ def checkins(paths: tuple[Path, ...], day: dt.date, formats: tuple[str, ...], ou
     run = render_checkins(paths, day, out_dir, formats=_formats(formats), config=config,
                           policy=_render_policy(policy, config), overwrite=overwrite,
                           sheet=sheet, template_dir=templates)
-    # only the problems that kept a visit off the sheet, not every report's warnings
-    _finish(run, formats, show_report=bool(run.rejected) or run.report.exit_code == 2)
+    _finish(run, formats, show_report=run.exit_code != 0)
 
 
 @cli.command()
@@ -229,8 +228,10 @@ def schema(form: str, output: Path | None, overwrite: bool) -> None:
         return
     try:
         write_text(output, text + "\n", overwrite=overwrite)
-    except OutputExists as exc:
+    except OutputRefused as exc:
         raise UsageProblem(str(exc)) from None
+    except OSError as exc:
+        raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {output}")
 
 

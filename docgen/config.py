@@ -50,12 +50,18 @@ class Documents(BaseModel):
     @field_validator("naming")
     @classmethod
     def _known_fields(cls, value: str) -> str:
-        fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
+        try:
+            parts = list(string.Formatter().parse(value))
+        except ValueError as exc:
+            raise ValueError(f"not a valid pattern ({exc}); write fields as {{date}}") from None
+        fields = [f for _, f, _, _ in parts if f is not None]
         unknown = [f for f in fields if f not in NAMING_FIELDS]
         if unknown:
             raise ValueError(
                 f"unknown name field(s) {', '.join(unknown)}; use {', '.join(NAMING_FIELDS)}"
             )
+        if any(spec or conversion for _, f, spec, conversion in parts if f is not None):
+            raise ValueError("write fields plainly, e.g. {date}, without ':' or '!'")
         if not fields:
             raise ValueError("the pattern needs at least one {field}")
         return value

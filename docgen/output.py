@@ -14,12 +14,26 @@ from pathlib import Path
 from anyascii import anyascii
 
 
-class OutputExists(Exception):
+class OutputRefused(Exception):
+    """A file docgen will not write."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class OutputExists(OutputRefused):
     """The target exists and overwriting was not asked for."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(f"{path} already exists; use --overwrite to replace it")
-        self.path = path
+        super().__init__(path, f"{path} already exists; use --overwrite to replace it")
+
+
+class NotARegularFile(OutputRefused):
+    """The target is a link, a device or a folder: never replaced, even with overwrite."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, f"{path} is not a regular file; docgen will not replace it")
 
 
 def _umask() -> int:
@@ -36,6 +50,8 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *,
     ``write`` runs: the final step is a hard link, which fails if the name is taken.
     """
     path = Path(path)
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise NotARegularFile(path)
     if not overwrite and path.exists():
         raise OutputExists(path)
     path.parent.mkdir(parents=True, exist_ok=True)

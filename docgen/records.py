@@ -11,7 +11,15 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from pydantic_core import ErrorDetails
 
 from docgen.inputs import Cell, Sheet, UnreadableInput, Workbook, kind_of, read_json
-from docgen.report import FileResult, Issue, Location, RecordResult, Severity, make_issue
+from docgen.report import (
+    FileResult,
+    Issue,
+    Location,
+    RecordResult,
+    Severity,
+    make_issue,
+    printable,
+)
 from docgen.schemas import FORMS, FormModel
 from docgen.schemas.columns import (
     Column,
@@ -104,7 +112,7 @@ def _json_record(name: str, data: Any, path: str, form: str | None) -> RecordRes
                        f"Say which form this is: add \"form\": one of {known}.")
     if form_name not in FORMS:
         return _failed(where.with_(path=f"{path}.form"), None, "unknown-form",
-                       f"Unknown form '{form_name}'. Use one of {known}.")
+                       f"Unknown form '{printable(form_name)}'. Use one of {known}.")
     if declared and form and declared != form:
         return _failed(where.with_(path=f"{path}.form"), declared, "wrong-form",
                        f"This record is a '{declared}' but --form {form} was given.")
@@ -240,8 +248,8 @@ def _map_header(
         if column is None:
             issues.append(make_issue(
                 "unknown-column",
-                f"The header '{text}' is not a column of the {model.form_title}; the column is "
-                "ignored. Correct the header if it should be read.",
+                f"The header '{printable(text)}' is not a column of the {model.form_title}; the "
+                "column is ignored. Correct the header if it should be read.",
                 where, severity=Severity.WARNING, value=text,
             ))
             continue

@@ -6,6 +6,7 @@ and the CLI only prints it. ``Report.to_dict()`` is exactly what ``--format json
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -53,13 +54,13 @@ class Location:
         if self.row:
             return f"row {self.row}"
         if self.path:
-            return self.path
+            return inert(self.path)
         return ""
 
     def __str__(self) -> str:
-        parts = [self.file]
+        parts = [inert(self.file)]
         if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
+            parts.append(f"sheet '{inert(self.sheet)}'")
         short = self.short()
         if short:
             parts.append(short)
@@ -76,24 +77,47 @@ class Location:
         }
 
 
-def printable(value: Any, limit: int = MAX_ECHO) -> str | None:
-    """A safe, short rendering of a user's value for messages.
+def json_path(steps: Iterable[str | int], root: str = "") -> str:
+    """Steps as a JSON path: ``("staff", 0, "mobile")`` is ``.staff[0].mobile``; a key that is
+    not an identifier is quoted, as JSONPath writes it (``["pupil name"]``)."""
+    out = root
+    for step in steps:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        elif step.isidentifier():
+            out += f".{step}"
+        else:
+            out += "[" + json.dumps(step, ensure_ascii=False) + "]"
+    return out
 
-    Values are hostile: control characters (an ANSI escape in a cell would repaint the user's
-    terminal) are shown as escapes, and long text is cut.
-    """
-    if value is None:
-        return None
-    text = value if isinstance(value, str) else repr(value)
+
+MAX_MESSAGE = 2_000
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_ZWJ = "\u200d"  # joins emoji sequences: harmless, keep it
+
+
+def inert(text: str) -> str:
+    """``text`` with every control or invisible character shown as an escape, so that nothing
+    a user typed (an ANSI or OSC sequence in a cell, a file name) can act on a terminal."""
     out = []
     for ch in text:
-        if ch in "\n\t":
-            out.append("\\n" if ch == "\n" else "\\t")
-        elif unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
+        if ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch != _ZWJ and unicodedata.category(ch) in _INVISIBLE:
             out.append(f"\\u{ord(ch):04x}")
         else:
             out.append(ch)
-    clean = "".join(out)
+    return "".join(out)
+
+
+def printable(value: Any, limit: int = MAX_ECHO) -> str | None:
+    """A safe, short rendering of a user's value for messages: made inert, and cut to
+    ``limit`` characters (a 30,000-character cell is not repeated back in full)."""
+    if value is None:
+        return None
+    clean = inert(value if isinstance(value, str) else repr(value))
     if len(clean) > limit:
         clean = clean[: limit - 1] + "…"
     return clean
@@ -140,12 +164,15 @@ def make_issue(
     rule: str | None = None,
     citation: str | None = None,
 ) -> Issue:
+    text = inert(message)
+    if len(text) > MAX_MESSAGE:
+        text = text[: MAX_MESSAGE - 1] + "…"
     return Issue(
         code=code,
         severity=severity,
-        message=message,
+        message=text,
         location=location,
-        field=field,
+        field=printable(field, limit=200),
         value=printable(value),
         rule=rule,
         citation=citation,
@@ -169,6 +196,10 @@ class RecordResult:
     locate: Callable[[tuple[str | int, ...]], Any] | None = field(
         default=None, repr=False, compare=False
     )
+    duplicate_of: Location | None = None  # an earlier copy of the same visit
+
+    def __post_init__(self) -> None:
+        self.label = printable(self.label) or ""
 
     @property
     def ok(self) -> bool:
@@ -188,6 +219,7 @@ class RecordResult:
             "form": self.form_name,
             "label": self.label,
             "valid": self.ok,
+            "duplicate_of": self.duplicate_of.to_dict() if self.duplicate_of else None,
             "issues": [i.to_dict() for i in self.issues],
         }
 
@@ -275,6 +307,3 @@ class Report:
             "stats": self.stats(),
             "files": [f.to_dict() for f in self.files],
         }
-
-    def extend(self, results: Iterable[FileResult]) -> None:
-        self.files.extend(results)

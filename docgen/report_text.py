@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from docgen.report import FileResult, Issue, RecordResult, Report
+from docgen.report import FileResult, Issue, RecordResult, Report, inert
 
 Style = Callable[..., str]
 
@@ -47,7 +47,7 @@ def _file_lines(result: FileResult, style: Style, verbose: bool) -> list[str]:
         else style("ok", fg="green") if result.ok
         else style("invalid", fg="red", bold=True)
     )
-    lines = [f"{style(result.path, bold=True)}: {state}"]
+    lines = [f"{style(inert(result.path), bold=True)}: {state}"]
     for issue in result.issues:
         lines.extend(_issue_lines(issue, style, indent="  "))
     for record in result.records:
@@ -61,9 +61,9 @@ def _file_lines(result: FileResult, style: Style, verbose: bool) -> list[str]:
 def _record_lines(record: RecordResult, style: Style) -> list[str]:
     where = record.location
     if where.sheet:
-        place = f"sheet '{where.sheet}' row {where.row}"
+        place = f"sheet '{inert(where.sheet)}' row {where.row}"
     else:
-        place = f"{where.path or where.short()} {record.form_name or ''}".rstrip()
+        place = f"{where.short()} {record.form_name or ''}".rstrip()
     counts = []
     if record.errors:
         counts.append(f"{len(record.errors)} error{'s' if len(record.errors) != 1 else ''}")
@@ -83,7 +83,8 @@ def _record_lines(record: RecordResult, style: Style) -> list[str]:
 def _issue_lines(issue: Issue, style: Style, indent: str) -> list[str]:
     colour = "red" if issue.is_error else "yellow"
     severity = style(f"{issue.severity.value:<7}", fg=colour, bold=issue.is_error)
-    where = issue.location.cell or (issue.location.path if not issue.location.row else "")
+    location = issue.location
+    where = location.cell or (inert(location.path or "") if not location.row else "")
     head = f"{indent}{severity} {where + ' ' if where else ''}"
     field = f"{issue.field}: " if issue.field else ""
     given = ""

@@ -44,18 +44,29 @@ def validate_paths(
         result = load_file(path, form=form, sheet=sheet)
         apply_policy(result, policy, ctx)
         report.files.append(result)
+    _flag_duplicates(report.records)
     if not files:
         report.files.append(_nothing_found(paths))
     return report
 
 
 def apply_policy(result: FileResult, policy: Policy, ctx: CheckContext) -> None:
-    """Run the policy's checks on every record that parsed, and flag repeated visits."""
+    """Run the policy's checks on every record that parsed. A problem with the file itself
+    (a duplicated column, a duplicated JSON key) makes every record in it invalid: which of
+    the two values is right cannot be known."""
+    file_errors = [i for i in result.issues if i.is_error]
     for record in result.records:
         if record.form is not None and record.locate is not None:
             record.issues.extend(check_form(record.form, policy, record.locate, ctx))
+        if file_errors:
+            record.issues.append(make_issue(
+                "file-error",
+                f"The file has {len(file_errors)} error{'s' if len(file_errors) != 1 else ''} "
+                "of its own (listed for the file); fix "
+                f"{'them' if len(file_errors) != 1 else 'it'} before this record can be used.",
+                record.location,
+            ))
         record.issues.sort(key=_reading_order)
-    _flag_duplicates(result.records)
 
 
 def _reading_order(issue: Issue) -> tuple[int, int]:
@@ -89,19 +100,22 @@ def validate_record(
 
 
 def _flag_duplicates(records: list[RecordResult]) -> None:
+    """The same form of the same visit given twice, in one file or across files: warned, and
+    marked so that documents and exports use the first copy only."""
     seen: dict[tuple[Any, ...], RecordResult] = {}
     for record in records:
         form = record.form
         if form is None:
             continue
-        key = (record.form_name, form.pupil_name.casefold(), form.visit_date,
+        key = (record.form_name, " ".join(form.pupil_name.casefold().split()), form.visit_date,
                getattr(form, "visit_time", None) or getattr(form, "planned_start", None))
         first = seen.setdefault(key, record)
         if first is not record:
+            record.duplicate_of = first.location
             record.issues.append(make_issue(
                 "duplicate-record",
-                f"The same visit ({record.label}) is also at {first.location.short()}. "
-                "Remove one copy so that the visit is not filed twice.",
+                f"The same visit ({record.label}) is also at {first.location}. Only the "
+                "first copy is used; remove one so that the visit is not filed twice.",
                 record.location,
                 severity=Severity.WARNING,
             ))

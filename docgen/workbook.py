@@ -22,7 +22,7 @@ from docgen.output import atomic_write
 from docgen.schemas import FormModel, get_form
 from docgen.schemas.columns import Column, columns
 from docgen.schemas.hazards import GENERIC
-from docgen.schemas.types import Choice
+from docgen.schemas.types import FIRST_YEAR, LAST_YEAR, Choice, display
 
 TEMPLATE_ROWS = 500  # rows that get dropdowns and formats
 LISTS_SHEET = "Lists"
@@ -146,8 +146,8 @@ def _validations(ws: Worksheet, lists: Worksheet, cols: Sequence[Column]) -> Non
         elif col.kind in ("date", "time"):
             dv = DataValidation(
                 type="date" if col.kind == "date" else "time", operator="between",
-                formula1="DATE(1990,1,1)" if col.kind == "date" else "0",
-                formula2="DATE(2100,12,31)" if col.kind == "date" else "0.999988",
+                formula1=f"DATE({FIRST_YEAR},1,1)" if col.kind == "date" else "0",
+                formula2=f"DATE({LAST_YEAR},12,31)" if col.kind == "date" else "0.999988",
                 allow_blank=True, showErrorMessage=True, errorStyle="warning",
                 errorTitle=col.label,
                 error=("Type a date as DD/MM/YYYY, e.g. 03/04/2026." if col.kind == "date"
@@ -158,11 +158,13 @@ def _validations(ws: Worksheet, lists: Worksheet, cols: Sequence[Column]) -> Non
             ws.add_data_validation(dv)
             dv.add(cells)
         elif col.kind in ("integer", "number"):
+            low = display(col.minimum) if col.minimum is not None else "-1E+300"
+            high = display(col.maximum) if col.maximum is not None else "1E+300"
             dv = DataValidation(type="whole" if col.kind == "integer" else "decimal",
-                                operator="between", formula1="0",
-                                formula2="600" if col.kind == "integer" else "100",
+                                operator="between", formula1=low, formula2=high,
                                 allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                                errorTitle=col.label, error="Type a number.")
+                                errorTitle=col.label,
+                                error=f"Type a number from {low} to {high}.")
             ws.add_data_validation(dv)
             dv.add(cells)
 

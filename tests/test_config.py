@@ -60,3 +60,12 @@ def test_template_folder_is_relative_to_the_school_file(tmp_path: Path) -> None:
     path.write_text('[school]\nname = "X"\n[documents]\ntemplates = "missing"\n')
     with pytest.raises(ConfigError, match="does not exist"):
         load_school(path)
+
+
+@pytest.mark.parametrize("pattern", ["{date:%Y}", "{date:d}", "{date!x}", "{date:{0}}",
+                                     "{date", "{}", "{0}"])
+def test_naming_patterns_that_cannot_format_are_refused(tmp_path: Path, pattern: str) -> None:
+    path = tmp_path / "school.toml"
+    path.write_text(f'[school]\nname = "X"\n[documents]\nnaming = "{pattern}"\n')
+    with pytest.raises(ConfigError, match="naming"):
+        load_school(path)

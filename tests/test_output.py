@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from docgen.output import (
+    NotARegularFile,
     OutputExists,
     atomic_write,
     file_stem,
@@ -91,3 +92,17 @@ def test_names_taken_earlier_in_a_run_get_a_number(tmp_path: Path) -> None:
     first = unique_path(tmp_path, "x", ".pdf", taken)
     second = unique_path(tmp_path, "x", ".pdf", taken)
     assert (first.name, second.name) == ("x.pdf", "x-2.pdf")
+
+
+def test_links_devices_and_folders_are_never_replaced(tmp_path: Path) -> None:
+    real = tmp_path / "real.pdf"
+    real.write_bytes(b"keep")
+    link = tmp_path / "link.pdf"
+    link.symlink_to(real)
+    folder = tmp_path / "folder.pdf"
+    folder.mkdir()
+    for target in (link, folder, Path("/dev/null")):
+        with pytest.raises(NotARegularFile):
+            write_bytes(target, b"x", overwrite=True)
+    assert real.read_bytes() == b"keep"
+    assert link.is_symlink()

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.inputs.errors import UnreadableInput
+from docgen.inputs.errors import UnreadableInput, read_checked
+from docgen.report import json_path
 
 MAX_JSON_BYTES = 20 * 1024 * 1024
 
@@ -31,42 +32,34 @@ class _Object(dict[str, Any]):
     duplicates: list[str]
 
 
-def json_key(key: str) -> str:
-    """A key as a JSON path step: ``.mobile``, or ``["odd key"]``."""
-    if key.isidentifier():
-        return f".{key}"
-    return "[" + json.dumps(key, ensure_ascii=False) + "]"
+MAX_DEPTH = 32  # a form is at most five levels deep; anything far deeper is not a form
 
 
-def _duplicate_paths(data: Any) -> list[tuple[str, str]]:
-    """Where the duplicated keys are, in document order (iterative: no recursion limit)."""
+def _duplicate_paths(data: Any, name: str) -> list[tuple[str, str]]:
+    """Where the duplicated keys are, in document order (iterative: no recursion limit).
+    Refuses data nested deeper than any form could be."""
     found: list[tuple[str, str]] = []
-    stack: list[tuple[Any, str]] = [(data, "$")]
+    stack: list[tuple[Any, str, int]] = [(data, "$", 0)]
     while stack:
-        node, path = stack.pop()
+        node, path, depth = stack.pop()
+        if depth > MAX_DEPTH and isinstance(node, dict | list):
+            raise UnreadableInput(
+                name, f"is nested more than {MAX_DEPTH} levels deep at {path[:80]}; a form "
+                "is never that deep."
+            )
         if isinstance(node, _Object):
-            found.extend((path + json_key(key), key) for key in node.duplicates)
-            stack.extend((v, path + json_key(k)) for k, v in reversed(node.items()))
+            found.extend((json_path([key], path), key) for key in node.duplicates)
+            stack.extend((v, json_path([k], path), depth + 1)
+                         for k, v in reversed(node.items()))
         elif isinstance(node, list):
-            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
+            stack.extend((v, f"{path}[{i}]", depth + 1)
+                         for i, v in reversed(list(enumerate(node))))
     return found
 
 
 def read_json(path: Path) -> JsonDocument:
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise UnreadableInput(
-                name, f"too large ({size // 1_000_000} MB); split it into smaller files."
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableInput(name, "no such file.") from None
-    except IsADirectoryError:
-        raise UnreadableInput(name, "is a folder, not a file.") from None
-    except OSError as exc:
-        raise UnreadableInput(name, f"cannot be read ({exc.strerror}).") from None
+    raw = read_checked(path, max_bytes=MAX_JSON_BYTES, what="a JSON file of forms")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -101,4 +94,4 @@ def read_json(path: Path) -> JsonDocument:
         raise UnreadableInput(
             name, "expected a form (a JSON object) or a list of forms at the top level."
         )
-    return JsonDocument(records, _duplicate_paths(data))
+    return JsonDocument(records, _duplicate_paths(data, name))

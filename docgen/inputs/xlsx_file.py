@@ -20,7 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from docgen.inputs.errors import UnreadableInput
+from docgen.inputs.errors import UnreadableInput, read_checked
 
 MAX_XLSX_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
@@ -153,18 +153,7 @@ def _short(exc: BaseException) -> str:
 
 def _precheck(path: Path) -> None:
     name = str(path)
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except FileNotFoundError:
-        raise UnreadableInput(name, "no such file.") from None
-    except IsADirectoryError:
-        raise UnreadableInput(name, "is a folder, not a file.") from None
-    except OSError as exc:
-        raise UnreadableInput(name, f"cannot be read ({exc.strerror}).") from None
-    if size > MAX_XLSX_BYTES:
-        raise UnreadableInput(name, f"is too large ({size // 1_000_000} MB) for a form workbook.")
+    head = read_checked(path, max_bytes=MAX_XLSX_BYTES, what="a form workbook", head=8)
     if head == _OLE_MAGIC:
         if "EncryptionInfo".encode("utf-16-le") in path.read_bytes():
             raise UnreadableInput(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from docgen.policy.model import Policy
 from docgen.policy.registry import CheckContext, Finding, rule
-from docgen.policy.rules_visit import outside_school_hours
+from docgen.policy.rules_visit import birth_after_visit, outside_school_hours
 from docgen.report import Severity
 from docgen.schemas import RiskAssessment
 from docgen.schemas.choices import RiskLevel, TravelMode
@@ -31,6 +31,12 @@ def reason_ticked(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding
             "from Academy.",
             ("reason", "requested_by_la"),
         )
+
+
+@rule("ra.birth-date", "The pupil's date of birth is before the visit", RA, form_rule=True,
+      cite=FORM)
+def birth_date(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    yield from birth_after_visit(ra)
 
 
 @rule("ra.overall-risk", "The overall risk level is at least the highest hazard's risk level",

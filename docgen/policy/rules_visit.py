@@ -112,3 +112,15 @@ def contact_exhausted(form: Form, policy: Policy, ctx: CheckContext) -> Iterator
             "wait.",
             (name,),
         )
+
+
+def birth_after_visit(form: Form) -> Iterator[Finding]:
+    """A date of birth after the visit (or in the future) is a typing mistake."""
+    born = form.date_of_birth
+    if born is not None and born > form.visit_date:
+        yield Finding(
+            f"The date of birth {display(born)} is after the date of the visit "
+            f"{display(form.visit_date)}. Check both dates (DD/MM/YYYY).",
+            ("date_of_birth",),
+            display(born),
+        )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from docgen.policy.model import Policy
 from docgen.policy.registry import CheckContext, Finding, rule
-from docgen.policy.rules_visit import out_of_hours_part
+from docgen.policy.rules_visit import birth_after_visit, out_of_hours_part
 from docgen.schemas import VisitReport
 from docgen.schemas.choices import Animals, VisitPurpose
 from docgen.schemas.types import display
@@ -28,6 +28,12 @@ def date_not_future(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Findi
             ("visit_date",),
             display(vr.visit_date),
         )
+
+
+@rule("report.birth-date", "The pupil's date of birth is before the visit", VR,
+      form_rule=True, cite=FORM)
+def birth_date(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    yield from birth_after_visit(vr)
 
 
 @rule("report.times", "The leaving time is after the arrival time", VR,
@@ -61,6 +67,16 @@ def home_details(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]
         if getattr(vr, name) is None:
             label = VisitReport.model_fields[name].title
             yield Finding(f"Somebody was home: answer '{label}'.", (name,))
+
+
+@rule("report.adult-answered", "Staff who entered say whether an appropriate adult was there",
+      VR, form_rule=True, cite=FORM)
+def adult_answered(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.entered_property and vr.adult_present is None:
+        yield Finding(
+            "You entered the property: say whether an appropriate adult was present.",
+            ("adult_present",),
+        )
 
 
 @rule("report.unusual-details", "Anything unusual is described", VR, form_rule=True, cite=FORM)
@@ -163,17 +179,10 @@ def wait_time(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
 @rule("report.adult-present", "Staff entered the home only with an appropriate adult present",
       VR)
 def adult_present(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    if not vr.entered_property:
-        return
-    if vr.adult_present is None:
-        yield Finding(
-            "You entered the property: say whether an appropriate adult was present.",
-            ("adult_present",),
-        )
-    elif vr.adult_present is False:
+    if vr.entered_property and vr.adult_present is False:
         yield Finding(
             "Staff entered the home without an appropriate adult present. Staff never enter "
-            "or stay in a home without one; report this to the DSL.",
+            "or stay in a home without one; the DSL must know.",
             ("adult_present",),
             "No",
         )
@@ -259,12 +268,21 @@ def animals(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
 @rule("report.bedroom", "Staff did not go into a child's bedroom", VR)
 def bedroom(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
     if vr.entered_bedroom:
-        tutoring = vr.purpose is VisitPurpose.TUTORING
         yield Finding(
-            "Staff went into a child's bedroom. "
-            + ("Tutoring takes place in a bedroom only when no other suitable space exists; "
-               "say why in the report." if tutoring
-               else "Do not enter a child's bedroom; tell the DSL why it happened."),
+            "Staff went into a child's bedroom. Staff do not enter a child's bedroom; the DSL "
+            "must know why it happened.",
+            ("entered_bedroom",),
+            "Yes",
+        )
+
+
+@rule("report.tutoring-bedroom", "Tutoring was not in a bedroom unless nowhere else would do",
+      VR)
+def tutoring_bedroom(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.entered_bedroom and vr.purpose is VisitPurpose.TUTORING:
+        yield Finding(
+            "Tutoring took place in a bedroom: that is only for when no other suitable space "
+            "is available. Record why in the report.",
             ("entered_bedroom",),
             "Yes",
         )

@@ -1,9 +1,10 @@
 """The office check-in sheet (Westside policy, Personal safety): one table for reception with
-every visit of a day, the calls the office must make, and a box to tick for each.
+every visit of a day, the check-ins due, and a box to tick for each.
 
-The office calls ten minutes after a visit's scheduled start, then every two hours until the
-expected return (the policy's ``checkins`` settings; these defaults otherwise). The code word is
-never on the sheet: the risk assessment records only that one was agreed.
+The office calls staff ten minutes after a visit's scheduled start; thereafter staff call the
+office every two hours until the expected return (the policy's ``checkins`` settings; these
+defaults otherwise). Reception ticks each check-in and chases any that is missed. The code word
+is never on the sheet: the risk assessment records only that one was agreed.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ COLUMNS = (
     "Vehicle",
     "Planned start",
     "Expected return",
-    "Check-in calls (tick when made)",
+    "Check-ins (tick when made)",
     "Returned safely",
     "Out-of-hours responsible contact",
 )
@@ -107,7 +108,10 @@ def _row(index: int, ra: RiskAssessment, policy: Policy, schedule: Schedule) -> 
     else:
         begin, end = window
         times = call_times(begin, end, schedule)
-        calls = Answer("\n".join(f"☐ {_clock(t, day)}" for t in times))
+        calls = Answer("\n".join(
+            f"☐ {_clock(t, day)} {'office calls' if i == 0 else 'staff call in'}"
+            for i, t in enumerate(times)
+        ))
         start = Answer(_clock(begin, day))
         back = Answer(_clock(end, day), emphasis=end.date() != day)
     why = outside_school_hours(policy, day, ra.planned_start, ra.expected_return)
@@ -147,9 +151,10 @@ def checkin_document(
     every_text = f"{every // 60} hours" if every % 60 == 0 else f"{every} minutes"
     source = policy.name if schedule.from_policy else "docgen's default schedule"
     intro = (
-        f"Home visits on {day.strftime('%A')} {display(day)}. Call staff {first} minutes "
-        f"after each visit starts, then every {every_text} until they are back ({source}). "
-        "Tick each call when made."
+        f"Home visits on {day.strftime('%A')} {display(day)}. The office calls staff {first} "
+        f"minutes after each visit starts; after that staff call the office every "
+        f"{every_text} until they are back ({source}). Tick each check-in when it happens "
+        "and chase any that is missed."
     )
     notes = (
         "Never write the code word on this sheet.",

@@ -12,13 +12,20 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from docgen.config import SAMPLE_SCHOOL, SchoolConfig
-from docgen.output import OutputExists, atomic_write, file_stem, split_name, unique_path
+from docgen.output import (
+    NotARegularFile,
+    OutputExists,
+    file_stem,
+    split_name,
+    unique_path,
+    write_bytes,
+)
 from docgen.policy import Policy, load_policy
 from docgen.render.checkins import checkin_document
 from docgen.render.context import build_document
 from docgen.render.document import Document
-from docgen.report import ExitCode, RecordResult, Report
-from docgen.schemas import RiskAssessment
+from docgen.report import ExitCode, RecordResult, Report, inert
+from docgen.schemas import RiskAssessment, VisitReport
 from docgen.validate import validate_paths
 
 Format = Literal["docx", "pdf"]
@@ -55,6 +62,7 @@ class RenderRun:
     report: Report
     outcomes: list[Outcome] = field(default_factory=list)
     rejected: list[RecordResult] = field(default_factory=list)
+    skipped: list[RecordResult] = field(default_factory=list)  # later copies of a visit
     note: str = ""  # e.g. "no visits on that date"
 
     def paths(self, status: str) -> list[Path]:
@@ -65,12 +73,15 @@ class RenderRun:
         out = []
         for o in self.outcomes:
             verb = {"written": "wrote", "refused": "refused", "failed": "FAILED"}[o.status]
-            out.append(f"{verb} {o.path}" + (f": {o.reason}" if o.reason else ""))
+            out.append(f"{verb} {inert(str(o.path))}" + (f": {o.reason}" if o.reason else ""))
         for record in self.rejected:
             errors = len(record.errors)
             label = f" ({record.label})" if record.label else ""
             out.append(f"rejected {record.location}{label}: {errors} error"
                        f"{'s' if errors != 1 else ''}; no document written")
+        for record in self.skipped:
+            out.append(f"skipped {record.location} ({record.label}): the same visit as "
+                       f"{record.duplicate_of}; printed once")
         if self.note:
             out.append(self.note)
         counts = [f"{len(self.paths('written'))} written"]
@@ -80,25 +91,21 @@ class RenderRun:
         if self.rejected:
             counts.append(f"{len(self.rejected)} record{'s' if len(self.rejected) != 1 else ''}"
                           " rejected")
+        if self.skipped:
+            counts.append(f"{len(self.skipped)} duplicate{'s' if len(self.skipped) != 1 else ''}"
+                          " skipped")
         out.append(", ".join(counts) + ".")
         return out
 
     @property
     def exit_code(self) -> int:
-        """As ``validate``: 1 if any record was invalid; 2 if a file was unreadable or an
-        output was refused or failed."""
-        if self.report.exit_code == ExitCode.USAGE or any(
+        """As ``validate``: 1 if a record was rejected as invalid; 2 if a file was unreadable
+        or an output was refused or failed."""
+        if any(f.unreadable for f in self.report.files) or any(
             o.status != "written" for o in self.outcomes
         ):
             return ExitCode.USAGE
-        return self.report.exit_code
-
-
-def _write(path: Path, data: bytes, overwrite: bool) -> None:
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(data)
-
-    atomic_write(path, write, overwrite=overwrite)
+        return ExitCode.INVALID if self.rejected else ExitCode.OK
 
 
 def _write_all(
@@ -114,16 +121,20 @@ def _write_all(
         document: Document | None = None
         for fmt in formats:
             path = unique_path(out_dir, stem, f".{fmt}", taken)
-            if path.exists() and not overwrite:
+            if path.exists() and not overwrite:  # don't render what cannot be written
                 run.outcomes.append(Outcome(path, "refused", label,
                                             "already exists; use --overwrite to replace it"))
                 continue
             try:
                 document = document or make()
-                _write(path, renderer(fmt, template_dir).render(document), overwrite)
+                write_bytes(path, renderer(fmt, template_dir).render(document),
+                            overwrite=overwrite)
             except OutputExists:
                 run.outcomes.append(Outcome(path, "refused", label,
                                             "already exists; use --overwrite to replace it"))
+            except NotARegularFile:
+                run.outcomes.append(Outcome(path, "refused", label,
+                                            "is not a regular file; never replaced"))
             except Exception as exc:  # one document's failure never stops the batch
                 run.outcomes.append(Outcome(path, "failed", label,
                                             f"{type(exc).__name__}: {exc}"))
@@ -152,6 +163,9 @@ def render_paths(
     for record in report.records:
         if not record.ok:
             run.rejected.append(record)
+            continue
+        if record.duplicate_of is not None:
+            run.skipped.append(record)
             continue
         form_obj = record.form
         forename, surname = split_name(form_obj.pupil_name)
@@ -194,11 +208,14 @@ def render_checkins(
     run = RenderRun(report)
     visits = []
     for record in report.records:
-        if record.form_name != RiskAssessment.form_name:
+        if record.form_name == VisitReport.form_name:
             continue  # visit reports are not planned visits
         if not record.ok:
-            # a risk assessment with errors is never put on the sheet, whatever its date
+            # a risk assessment with errors, or a record of no known form (which may be a
+            # planned visit), is never put on the sheet, whatever its date: reported
             run.rejected.append(record)
+        elif record.duplicate_of is not None:
+            run.skipped.append(record)
         elif isinstance(record.form, RiskAssessment) and record.form.visit_date == day:
             visits.append(record.form)
     if not visits:

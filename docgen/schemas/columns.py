@@ -38,6 +38,8 @@ class Column:
     group: str | None  # the part it belongs to (a staff slot, a hazard), for outline grouping
     no_echo: bool
     default_text: str | None  # what a blank cell means, when it means something
+    minimum: float | None = None  # a number's bounds, from the field's ge/le
+    maximum: float | None = None
 
     @property
     def key(self) -> str:
@@ -175,7 +177,18 @@ def _leaf(
         group=group,
         no_echo=meta.no_echo,
         default_text=_default_text(meta, kind),
+        minimum=bound(meta, "ge"),
+        maximum=bound(meta, "le"),
     )
+
+
+def bound(meta: FieldMeta, name: str) -> float | None:
+    """A numeric constraint of the field (``ge`` or ``le``), if it has one."""
+    for constraint in meta.info.metadata:
+        value = getattr(constraint, name, None)
+        if value is not None:
+            return float(value)
+    return None
 
 
 def _min_length(meta: FieldMeta) -> int:

@@ -187,7 +187,13 @@ class HazardMatrix(Part):
         return max(levels, key=lambda level: level.rank)
 
     def items(self) -> list[tuple[str, HazardAssessment]]:
-        return [(name, getattr(self, name)) for name in GENERIC]
+        """The hazards in the appendix's order, by field name."""
+        return [(name, getattr(self, name)) for name in type(self).model_fields]
+
+
+# Every hazard of the matrix has its generic assessment, and nothing else does.
+if set(GENERIC) != set(HazardMatrix.model_fields):  # pragma: no cover
+    raise RuntimeError("GENERIC and HazardMatrix must name the same hazards")
 
 
 def _blank(value: Any) -> bool:

@@ -4,7 +4,6 @@ on: where it is, which field, what was given, how to fix it."""
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,9 +11,18 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from docgen.report import Issue, Location, make_issue
+from docgen.report import Issue, Location, json_path, make_issue, printable
 from docgen.schemas.base import FormModel
-from docgen.schemas.columns import Path, field_at, is_model, label_for_path, list_item, unwrap
+from docgen.schemas.columns import (
+    Path,
+    bound,
+    field_at,
+    is_model,
+    label_for_path,
+    list_item,
+    unwrap,
+)
+from docgen.schemas.types import display
 
 # pydantic's error types, and docgen's own from schemas/types.py, as issue codes
 _CODES = {
@@ -68,18 +76,6 @@ def json_locator(model: type[FormModel], base: Location, base_path: str) -> Loca
     return locate
 
 
-def json_path(path: Path) -> str:
-    out = ""
-    for step in path:
-        if isinstance(step, int):
-            out += f"[{step}]"
-        elif step.isidentifier():
-            out += f".{step}"
-        else:  # a key no form has, e.g. "pupil name": quoted, as JSONPath writes it
-            out += "[" + json.dumps(step, ensure_ascii=False) + "]"
-    return out
-
-
 def prune_blank(value: Any) -> Any:
     """Blank answers are no answers: drop None and whitespace-only strings, at any depth."""
     if isinstance(value, dict):
@@ -125,7 +121,8 @@ def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Is
         where = f"'{parent.label}'" if parent else f"the {model.form_title}"
         return make_issue(
             "unknown-field",
-            f"'{loc[-1]}' is not a field of {where}; remove it or correct its name.{hint}",
+            f"'{printable(str(loc[-1]))}' is not a field of {where}; remove it or correct its "
+            f"name.{hint}",
             place.location,
             field=str(loc[-1]),
         )
@@ -166,6 +163,10 @@ def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Is
         message = "Not a yes/no answer. Type Yes or No."
     else:
         message = error["msg"]
+        given = ctx.get("value")
+        if isinstance(given, str) and given:
+            # the value echoed inside the message: inert and cut, like Issue.value
+            message = message.replace(given, printable(given) or "")
     if meta and meta.no_echo and value is not None:
         value = None
         message = (
@@ -186,12 +187,8 @@ def _echo(value: Any) -> Any:
 
 def _bound(model: type[FormModel], loc: Path, name: str) -> Any:
     meta = field_at(model, loc)
-    if meta is None:
-        return "?"
-    for constraint in meta.info.metadata:
-        if hasattr(constraint, name):
-            return getattr(constraint, name)
-    return "?"
+    value = bound(meta, name) if meta is not None else None
+    return "?" if value is None else display(value)
 
 
 def _known_keys(model: type[FormModel], path: Path) -> list[str]:

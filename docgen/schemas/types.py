@@ -187,11 +187,16 @@ def _date_error(raw: Any, reason: str = "") -> PydanticCustomError:
     )
 
 
-def _make_date(raw: Any, year: int, month: int, day: int) -> dt.date:
-    if year < 100:
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # no pupil, visit or approval falls outside these
+
+
+def _make_date(raw: Any, year: int, month: int, day: int, *, two_digit: bool = False) -> dt.date:
+    if two_digit:
         # two-digit years: up to next year is this century (26 is 2026), the rest the last
         # (99 is 1999): a visit is never far in the future, a birth date never in it
         year += 2000 if year <= dt.date.today().year % 100 + 1 else 1900
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise _date_error(raw, f" (the year {year} is out of range; check it)")
     if not 1 <= month <= 12:
         reason = (
             " (dates are day/month/year, and there is no month "
@@ -210,15 +215,18 @@ def parse_uk_date(raw: Any) -> Any:
     if isinstance(raw, dt.datetime):
         if raw.time() != dt.time(0, 0):
             raise _date_error(raw, " (it has a time of day; this field is a date only)")
-        return raw.date()
+        return _make_date(raw, raw.year, raw.month, raw.day)
     if isinstance(raw, dt.date):
-        return raw
+        return _make_date(raw, raw.year, raw.month, raw.day)
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and 1 <= raw < 2_958_466:
+        raise _date_error(raw, " (it looks like an Excel date serial number: format the cell "
+                               "as a date, DD/MM/YYYY)")
     if not isinstance(raw, str):
         raise _date_error(raw)
     text = raw.strip().lower()
     if m := _NUMERIC_UK.match(text):
         day, month, year = (int(g) for g in m.groups())
-        return _make_date(raw, year, month, day)
+        return _make_date(raw, year, month, day, two_digit=len(m.group(3)) == 2)
     if m := _ISO.match(text):
         year, month, day = (int(g) for g in m.groups())
         return _make_date(raw, year, month, day)
@@ -430,6 +438,10 @@ def parse_uk_phone(raw: Any) -> Any:
     if text.startswith("+"):
         national = "0" + digits[2:] if digits.startswith("44") else None
         if national is None:
+            if not 7 <= len(digits) <= 15:  # E.164: at most 15 digits
+                raise PydanticCustomError(
+                    "phone", "'{value}' is not a phone number. " + _PHONE_HINT, {"value": raw}
+                )
             return text  # an overseas number: accept as written
     else:
         national = digits

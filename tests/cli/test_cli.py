@@ -135,13 +135,40 @@ def test_checks_lists_rules_with_citations() -> None:
     assert {row["id"] for row in as_json} >= {"ra.staff-count", "report.date"}
 
 
-def test_hostile_values_are_printed_inert(tmp_path: Path, report: dict[str, Any]) -> None:
-    # a terminal escape sequence in a cell must not reach the terminal
-    report["pupil_class"] = "8A\x1b[2J\x1b[31m"
+@pytest.mark.parametrize("where", ["visit_date", "purpose", "pupil_name", "key"])
+def test_hostile_values_are_printed_inert(tmp_path: Path, report: dict[str, Any],
+                                          where: str) -> None:
+    """Terminal escape sequences (an OSC retitling the window, a CSI recolouring it) typed
+    into a field, a key or a name never reach the terminal: shown escaped instead."""
+    attack = "\x1b]0;PWNED\x07\x1b[31mRED"
+    if where == "key":
+        report[attack] = "x"
+    else:
+        report[where] = attack
+    result = CliRunner().invoke(cli, ["validate", str(write(tmp_path, "r.json", report))],
+                                color=True)
+    assert result.exit_code == ExitCode.INVALID
+    ours = result.output.replace("\x1b[0m", "").replace("\x1b[1m", "").replace(
+        "\x1b[31m\x1b[1m", "").replace("\x1b[31m", "").replace("\x1b[33m", "").replace(
+        "\x1b[32m", "").replace("\x1b[2m", "")
+    assert "\x1b]" not in result.output and "\x07" not in result.output
+    assert "\x1b" not in ours
+    assert "\\u001b]0;PWNED\\u0007" in result.output
+
+
+def test_long_values_are_not_echoed_in_full(tmp_path: Path, report: dict[str, Any]) -> None:
+    report["visit_date"] = "9" * 30_000
     result = run("validate", str(write(tmp_path, "r.json", report)))
     assert result.exit_code == ExitCode.INVALID
-    assert "\x1b" not in result.output
-    assert "\\u001b" in result.output or "control character" in result.output
+    assert len(result.output) < 2_000
+
+
+def test_schema_to_an_unwritable_place_is_a_usage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    result = run("schema", "risk-assessment", "-o", str(blocker / "x.json"))
+    assert result.exit_code == ExitCode.USAGE
+    assert "cannot write" in result.output
 
 
 def test_code_word_is_never_echoed(tmp_path: Path, ra: dict[str, Any]) -> None:

@@ -86,11 +86,12 @@ def test_sheet_lists_the_days_visits_earliest_first(ra: dict[str, Any],
     assert early[2] == "1 High Street\nTown TN1 1AA"
     assert early[3] == "Blue Ford Focus\nAB12 CDE"
     assert (early[4], early[5]) == ("09:00", "11:30")
-    assert early[6] == "☐ 09:10\n☐ 11:10"
+    assert early[6] == "☐ 09:10 office calls\n☐ 11:10 staff call in"
     assert early[8] == "In school hours"
     assert doc.landscape
     assert "Tuesday 24/11/2026" in doc.intro
-    assert "10 minutes" in doc.intro and "every 2 hours" in doc.intro
+    assert "office calls staff 10 minutes" in doc.intro
+    assert "staff call the office every 2 hours" in doc.intro
 
 
 def test_visit_crossing_midnight(ra: dict[str, Any], westside: Policy) -> None:
@@ -100,7 +101,7 @@ def test_visit_crossing_midnight(ra: dict[str, Any], westside: Policy) -> None:
                   responsible_contact={"name": "Head Teacher", "phone": "07700 900999"})
     row = grid_rows(checkin_document([night], DAY, SAMPLE_SCHOOL, westside))[0]
     assert row[5] == "01:00 (next day)"
-    assert row[6] == "☐ 22:40\n☐ 00:40 (next day)"
+    assert row[6] == "☐ 22:40 office calls\n☐ 00:40 (next day) staff call in"
     assert "22:30 is outside school hours" in row[8]
     assert "Head Teacher 07700 900999" in row[8]
 

@@ -156,3 +156,53 @@ def test_checkins_leave_invalid_risk_assessments_off_the_sheet(
     assert len(run.rejected) == 1
     sheet = (tmp_path / "out" / "2026-11-23_office-check-in-sheet.pdf").read_text()
     assert "BAD-ONE" not in sheet
+
+
+def test_the_same_visit_in_two_files_is_printed_once(
+        tmp_path: Path, report: dict[str, Any], fakes: dict[str, FakeRenderer]) -> None:
+    first = tmp_path / "a.json"
+    first.write_text(json.dumps([report]), "utf-8")
+    second = tmp_path / "b.json"
+    second.write_text(json.dumps([report]), "utf-8")
+    run = render_paths([first, second], tmp_path / "out", today=TODAY)
+    assert run.exit_code == ExitCode.OK
+    assert [p.name for p in run.paths("written")] == ["2026-11-20_visit-report_Smith-Jane.pdf"]
+    assert len(run.skipped) == 1
+    assert run.skipped[0].duplicate_of is not None
+    assert "a.json" in str(run.skipped[0].duplicate_of)
+    assert any(line.startswith("skipped") and "a.json" in line for line in run.lines())
+    warning = [i for i in run.report.issues() if i.code == "duplicate-record"]
+    assert len(warning) == 1 and "a.json" in warning[0].message
+
+
+def test_a_file_level_error_rejects_every_record_of_the_file(
+        tmp_path: Path, report: dict[str, Any], fakes: dict[str, FakeRenderer]) -> None:
+    text = json.dumps(report)
+    source = tmp_path / "dup-key.json"  # the same key twice: which value is right?
+    source.write_text(text[:-1] + ', "pupil_class": "9Z"}', "utf-8")
+    run = render_paths([source], tmp_path / "out", today=TODAY)
+    assert run.exit_code == ExitCode.INVALID
+    assert run.outcomes == []
+    assert [i.code for i in run.rejected[0].errors] == ["file-error"]
+
+
+def test_checkins_report_records_of_no_known_form(
+        tmp_path: Path, ra: dict[str, Any], fakes: dict[str, FakeRenderer]) -> None:
+    typo = copy.deepcopy(ra)
+    typo["form"] = "risk_assesment"
+    missing = copy.deepcopy(ra)
+    del missing["form"]
+    run = render_checkins([write(tmp_path, [ra, typo, missing])], TODAY, tmp_path / "out")
+    assert run.exit_code == ExitCode.INVALID
+    assert len(run.rejected) == 2
+    assert len(run.paths("written")) == 1
+    assert sum(line.startswith("rejected") for line in run.lines()) == 2
+
+
+def test_checkins_ignore_visit_reports(
+        tmp_path: Path, ra: dict[str, Any], report: dict[str, Any],
+        fakes: dict[str, FakeRenderer]) -> None:
+    bad_report = dict(report, leaving_time="09:00")  # invalid, but not a planned visit
+    run = render_checkins([write(tmp_path, [ra, bad_report])], TODAY, tmp_path / "out")
+    assert run.exit_code == ExitCode.OK
+    assert run.rejected == []

@@ -118,11 +118,29 @@ def test_month_first_date_is_never_silently_swapped() -> None:
     assert parse(UKDate, "04/03/2026") == D(2026, 3, 4)
 
 
-@given(st.dates(min_value=D(1900, 1, 1), max_value=D(2199, 12, 31)))
+@given(st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 12, 31)))
 def test_any_date_written_day_first_parses_back(day: dt.date) -> None:
     assert parse(UKDate, day.strftime("%d/%m/%Y")) == day
     assert parse(UKDate, day.isoformat()) == day
     assert parse(UKDate, f"{day.day} {day.strftime('%B')} {day.year}") == day
+
+
+@pytest.mark.parametrize("text", ["01/01/0001", "01/01/0026", "31/12/9999", "1899-12-31",
+                                  "1 January 2101"])
+def test_years_out_of_range_are_refused(text: str) -> None:
+    with pytest.raises(ValidationError, match="out of range"):
+        parse(UKDate, text)
+
+
+def test_a_number_for_a_date_is_called_an_excel_serial_number() -> None:
+    with pytest.raises(ValidationError, match="Excel date serial number"):
+        parse(UKDate, 46337)
+
+
+@pytest.mark.parametrize("text", ["+()", "+-", "+1", "+12 345"])
+def test_overseas_numbers_need_real_digits(text: str) -> None:
+    with pytest.raises(ValidationError, match="not a phone number"):
+        parse(Phone, text)
 
 
 PIVOT = dt.date.today().year % 100 + 1  # two-digit years up to next year are 20xx
