@@ -95,7 +95,7 @@ render_policy_option = click.option(
     help="Override the policy named in the school's configuration.",
 )
 to_option = click.option(
-    "--to", "formats", type=click.Choice(["pdf", "docx"]), multiple=True, default=("pdf",),
+    "--to", "formats", type=click.Choice(list(FORMATS)), multiple=True, default=("pdf",),
     show_default=True, help="Output format; repeat for both.",
 )
 out_option = click.option(

@@ -92,11 +92,12 @@ def _load_json(path: Path, form: str | None) -> FileResult:
             field=key,
         ))
     for record in document.records:
-        result.records.append(_json_record(name, record.data, record.path, form))
+        result.records.append(json_record(name, record.data, record.path, form))
     return result
 
 
-def _json_record(name: str, data: Any, path: str, form: str | None) -> RecordResult:
+def json_record(name: str, data: Any, path: str = "$", form: str | None = None) -> RecordResult:
+    """One JSON object as a validated form (no policy checks), or the reason it is not one."""
     where = Location(file=name, path=path)
     if not isinstance(data, dict):
         return _failed(where, None, "invalid-structure",

@@ -12,7 +12,7 @@ from openpyxl.utils import column_index_from_string
 
 from docgen.inputs import discover
 from docgen.policy import CheckContext, Policy, check_form, load_policy
-from docgen.records import load_file
+from docgen.records import json_record, load_file
 from docgen.report import (
     FileResult,
     Issue,
@@ -22,8 +22,6 @@ from docgen.report import (
     Severity,
     make_issue,
 )
-from docgen.schemas import FORMS
-from docgen.schemas.parse import json_locator, prune_blank, validate_form
 
 
 def validate_paths(
@@ -81,22 +79,9 @@ def validate_record(
 ) -> RecordResult:
     """Validate one form given as a dict (as in JSON), for callers that have data, not files."""
     policy = load_policy(policy) if isinstance(policy, str) else policy
-    form_name = data.get("form")
-    where = Location(file=source, path="$")
-    if form_name not in FORMS:
-        known = ", ".join(FORMS)
-        issue = make_issue("unknown-form", f"\"form\" must be one of {known}.", where,
-                           value=form_name)
-        return RecordResult(where, None, None, [issue], source)
-    model = FORMS[str(form_name)]
-    locate = json_locator(model, Location(file=source), "$")
-    parsed, issues = validate_form(model, prune_blank(data), locate)
-    record = RecordResult(where, model.form_name, parsed, issues,
-                          parsed.record_label() if parsed else source, locate)
-    if parsed is not None:
-        ctx = CheckContext(today=today or dt.date.today())
-        record.issues.extend(check_form(parsed, policy, locate, ctx))
-    return record
+    result = FileResult(path=source, records=[json_record(source, data)])
+    apply_policy(result, policy, CheckContext(today=today or dt.date.today()))
+    return result.records[0]
 
 
 def _flag_duplicates(records: list[RecordResult]) -> None:

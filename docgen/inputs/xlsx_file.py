@@ -48,6 +48,7 @@ class Workbook:
     """An open workbook; use as a context manager so the file is closed."""
 
     def __init__(self, path: Path) -> None:
+        self._sheets: dict[str, Sheet] = {}
         self.path = path
         self.name = str(path)
         _precheck(path)
@@ -83,6 +84,12 @@ class Workbook:
         return [ws.title for ws in self._wb.worksheets if ws.sheet_state == "visible"]
 
     def read(self, title: str) -> Sheet:
+        """A sheet's non-empty cells; read once, however often asked for."""
+        if title not in self._sheets:
+            self._sheets[title] = self._read(title)
+        return self._sheets[title]
+
+    def _read(self, title: str) -> Sheet:
         if title not in self._wb.sheetnames:
             raise UnreadableInput(self.name, f"has no sheet named '{title}'.")
         ws = self._wb[title]

@@ -151,8 +151,7 @@ def _part_items(meta: FieldMeta, model: type[BaseModel], value: Any) -> list[Row
             out.append(Row(f.label, answer_for(str, f, detail)))
         return out
     # a part such as the vehicle: one grid row, blank cells to fill in by hand
-    cells = tuple(_cell(unwrap(f.info.annotation)[0], f,
-                        getattr(value, f.name) if value is not None else None)
+    cells = tuple(_cell(getattr(value, f.name) if value is not None else None)
                   for f in fields)
     return [Block("grid", grid=Grid(tuple(f.label for f in fields), (cells,),
                                     caption=meta.label))]
@@ -161,13 +160,13 @@ def _part_items(meta: FieldMeta, model: type[BaseModel], value: Any) -> list[Row
 def _list_grid(meta: FieldMeta, model: type[BaseModel], items: list[Any]) -> Grid:
     fields = iter_fields(model)
     rows = tuple(
-        tuple(_cell(unwrap(f.info.annotation)[0], f, getattr(item, f.name)) for f in fields)
+        tuple(_cell(getattr(item, f.name)) for f in fields)
         for item in items
     )
     return Grid(tuple(f.label for f in fields), rows, caption=meta.label)
 
 
-def _cell(tp: Any, meta: FieldMeta, value: Any) -> Answer:
+def _cell(value: Any) -> Answer:
     if value is None:
         return Answer(blank=True)
     return Answer(display(value))
