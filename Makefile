@@ -57,7 +57,7 @@ pytest: $(STAMP)
 
 # Regenerate the README's generated sections and the sample workbooks from the code.
 docs: $(STAMP)
-	$(BIN)/python -m docgen.docs
+	$(BIN)/python scripts/docs.py
 
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py

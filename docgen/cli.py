@@ -14,17 +14,16 @@ from typing import NoReturn
 
 import click
 
-from docgen import __version__
+from docgen import __version__, validation
 from docgen.config import ConfigError, SchoolConfig, load_school
+from docgen.documents.run import FORMATS, Format, RenderRun, render_checkins, render_paths
 from docgen.output import OutputRefused, write_text
 from docgen.policy import PRESETS, Policy, PolicyError, load_policy
 from docgen.policy.catalogue import catalogue, checks_text
-from docgen.render.run import FORMATS, Format, RenderRun, render_checkins, render_paths
 from docgen.report import ExitCode
 from docgen.report_text import format_report
 from docgen.schemas import FORMS, get_form
 from docgen.schemas.types import parse_uk_date
-from docgen.validate import validate_paths
 from docgen.workbook import write_workbook
 
 FORM_CHOICE = click.Choice(list(FORMS))
@@ -75,7 +74,7 @@ def _finish(run: RenderRun, formats: tuple[str, ...], *, show_report: bool) -> N
     if show_report:
         click.echo(format_report(run.report, style=click.style, verbose=False))
     if "pdf" in formats:
-        from docgen.render.pdf import subsetting_note  # WeasyPrint: imported only for PDFs
+        from docgen.documents.pdf import subsetting_note  # WeasyPrint: imported only for PDFs
 
         note = subsetting_note()
         if note:
@@ -159,7 +158,7 @@ def validate(paths: tuple[Path, ...], policy: str, form: str | None, sheet: str 
     """Check risk assessments and visit reports (.xlsx, .json, or folders of them) against
     the form and the policy. Lists every problem with its file, sheet, row and cell or JSON
     path."""
-    report = validate_paths(paths, _policy(policy), form=form, sheet=sheet, today=today)
+    report = validation.validate(paths, _policy(policy), form=form, sheet=sheet, today=today)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -29,13 +29,11 @@ from docgen.schemas.columns import (
     compact_slots,
     first_column_under,
     fold_header,
-    label_for_path,
     set_path,
     workbook_path,
 )
-from docgen.schemas.columns import (
-    Path as FieldPath,
-)
+from docgen.schemas.fields import Path as FieldPath
+from docgen.schemas.fields import label_for_path
 from docgen.schemas.parse import Place, json_locator, prune_blank, validate_form
 from docgen.schemas.types import fold
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from docgen.schemas.base import FormModel
+    from docgen.schemas.parse import Locator
 
 MAX_ECHO = 80  # characters of a given value echoed back in a message
 
@@ -189,13 +193,11 @@ class RecordResult:
 
     location: Location
     form_name: str | None
-    form: Any = None
+    form: FormModel | None = None
     issues: list[Issue] = field(default_factory=list)
     label: str = ""  # a short human name for the record, e.g. "Jane Smith, 23/11/2026"
     # maps a field path of the form to its place in the input (a cell, a JSON path)
-    locate: Callable[[tuple[str | int, ...]], Any] | None = field(
-        default=None, repr=False, compare=False
-    )
+    locate: Locator | None = field(default=None, repr=False, compare=False)
     duplicate_of: Location | None = None  # an earlier copy of the same visit
 
     def __post_init__(self) -> None:

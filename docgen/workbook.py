@@ -21,7 +21,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from docgen.output import atomic_write
 from docgen.schemas import FormModel, get_form
 from docgen.schemas.columns import Column, columns
-from docgen.schemas.hazards import GENERIC
 from docgen.schemas.types import FIRST_YEAR, LAST_YEAR, Choice, display
 
 TEMPLATE_ROWS = 500  # rows that get dropdowns and formats
@@ -93,8 +92,9 @@ def _header(ws: Worksheet, cols: Sequence[Column]) -> None:
             dim.alignment = Alignment(wrap_text=True, vertical="top")
         if col.path == ("pupil_name",):
             freeze_after = i
-        if col.group and col.section == "Hazards":
+        if col.collapsed:
             dim.outline_level = 1
+            dim.hidden = True
     ws.row_dimensions[1].height = 75
     ws.freeze_panes = f"{get_column_letter(freeze_after + 1)}2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}1"
@@ -108,10 +108,12 @@ def _help_text(col: Column) -> str:
     elif col.kind == "time":
         lines.append("A time: 14:30 or 2:30pm.")
     elif col.kind == "yesno":
-        lines.append("Yes or No." + (f" Blank means {col.default_text}." if col.default_text
-                                     else ""))
+        lines.append("Yes or No.")
     elif col.kind == "choice":
         lines.append("Pick from the list.")
+    if col.blank_means is not None:
+        shown = display(col.blank_means).replace("\n", "; ")
+        lines.append(f"Blank means: {shown}.")
     if col.no_echo:
         lines.append("Never write the code word itself.")
     return "\n".join(lines)
@@ -179,10 +181,8 @@ def cell_value(record: FormModel, col: Column) -> Any:
             node = node[step] if step < len(node) else None
         else:
             node = getattr(node, step)
-    if isinstance(node, bool):
-        return "Yes" if node else "No"
-    if isinstance(node, Choice):
-        return node.label
+    if isinstance(node, bool | Choice):
+        return _as_cell(node)
     if isinstance(node, dt.date | dt.time | int | float | str) or node is None:
         return node
     return str(node)
@@ -213,10 +213,10 @@ def _check_slots(record: FormModel, cols: Sequence[Column]) -> None:
 
 def _fill_row(ws: Worksheet, r: int, record: FormModel, cols: Sequence[Column]) -> None:
     _check_slots(record, cols)
-    generic = _generic_cells(type(record))
     for i, col in enumerate(cols, start=1):
         value = cell_value(record, col)
-        if value is None or (col.path in generic and generic[col.path] == value):
+        if value is None or (col.blank_means is not None
+                             and value == _as_cell(col.blank_means)):
             continue
         cell = ws.cell(row=r, column=i, value=value)
         if isinstance(value, str):
@@ -229,14 +229,12 @@ def _fill_row(ws: Worksheet, r: int, record: FormModel, cols: Sequence[Column]) 
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _generic_cells(model: type[FormModel]) -> dict[tuple[Any, ...], Any]:
-    """Cells whose blank means the appendix's generic text: left blank when filling."""
-    out: dict[tuple[Any, ...], Any] = {}
-    for col in columns(model):
-        if len(col.path) == 3 and col.path[0] == "hazards":
-            value = GENERIC[str(col.path[1])][str(col.path[2])]
-            out[col.path] = value.label if isinstance(value, Choice) else value
-    return out
+def _as_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Choice):
+        return value.label
+    return value
 
 
 def _instructions(ws: Worksheet, model: type[FormModel], cols: Sequence[Column]) -> None:
@@ -253,9 +251,7 @@ def _instructions(ws: Worksheet, model: type[FormModel], cols: Sequence[Column])
         "Dates are day first: 03/04/2026 is 3 April 2026. Times as 14:30 or 2:30pm. "
         "Yes/No columns take Yes or No (Y, N, TRUE and FALSE also work).",
         "Type values, not formulas: docgen rejects formula cells.",
-        "Hazard columns: leave a cell blank to keep the generic assessment of the Home Visit "
-        "Risk Assessment; type only what differs for this visit.",
-        "Never write the code word itself anywhere in this workbook.",
+        *model.workbook_notes,
         "Check the workbook before printing: docgen validate THIS-FILE.xlsx --policy att "
         "(or westside, or your school's policy file).",
         "This workbook holds sensitive personal data: keep it on the school's secure storage.",

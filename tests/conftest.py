@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from docgen.policy import CheckContext, Policy, load_policy
 from docgen.schemas import FORMS
 from docgen.schemas.columns import columns
-from docgen.validate import validate_record
+from docgen.validation import validate_record
 
 TODAY = dt.date(2026, 11, 23)
 

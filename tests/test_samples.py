@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from docgen.records import load_file
-from docgen.validate import validate_paths
+from docgen.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -18,7 +18,7 @@ TODAY = dt.date(2026, 11, 23)
 
 @pytest.mark.parametrize("policy", ["att", "westside"])
 def test_policy_samples_are_valid_under_their_policy(policy: str) -> None:
-    report = validate_paths([SAMPLES / policy], policy, today=TODAY)
+    report = validate([SAMPLES / policy], policy, today=TODAY)
     assert report.valid, [i.message for i in report.issues() if i.is_error]
     names = {Path(f.path).name for f in report.files}
     assert names >= {"routine-attendance.json", "high-risk.json", "nobody-home.json",
@@ -28,7 +28,7 @@ def test_policy_samples_are_valid_under_their_policy(policy: str) -> None:
 
 
 def test_westside_samples_break_att_rules() -> None:
-    report = validate_paths([SAMPLES / "westside"], "att", today=TODAY)
+    report = validate([SAMPLES / "westside"], "att", today=TODAY)
     errors = {i.code for i in report.issues() if i.is_error}
     warnings = {i.code for i in report.issues() if not i.is_error}
     assert {"ra.authoriser-role", "ra.staff-count"} <= errors  # fixable before a visit
@@ -36,7 +36,7 @@ def test_westside_samples_break_att_rules() -> None:
 
 
 def test_invalid_samples_show_several_kinds_of_error() -> None:
-    report = validate_paths([SAMPLES / "invalid"], "att", today=TODAY)
+    report = validate([SAMPLES / "invalid"], "att", today=TODAY)
     assert report.exit_code == 1
     codes = {i.code for i in report.issues()}
     assert {"invalid-date", "invalid-time", "invalid-choice", "invalid-yes-no", "formula",

@@ -7,11 +7,11 @@ Presets live in ``presets/*.toml``; a school's own file (TOML or YAML) either se
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from docgen.policy.hours import SchoolDay
 from docgen.schemas.choices import AuthoriserRole, VisitPurpose
 from docgen.schemas.types import ClockTime
 
@@ -33,32 +33,6 @@ class RuleSetting(BaseModel):
     def _yaml_off(cls, value: object) -> object:
         # YAML 1.1 reads an unquoted `severity: off` as the boolean false
         return "off" if value is False else value
-
-
-class SchoolDay(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    start: ClockTime = Field(default=dt.time(8, 30), description="School hours begin")
-    end: ClockTime = Field(default=dt.time(15, 30), description="School hours end")
-    weekdays_only: bool = Field(
-        default=True, description="Saturdays and Sundays are outside school hours"
-    )
-
-    @model_validator(mode="after")
-    def _start_before_end(self) -> SchoolDay:
-        if self.start >= self.end:
-            raise ValueError(
-                f"school hours start ({self.start:%H:%M}) must be before they end "
-                f"({self.end:%H:%M})"
-            )
-        return self
-
-    def contains(self, when: dt.datetime) -> bool:
-        """Whether a visit starting at ``when`` starts in school hours: one starting as the
-        school day ends is after hours."""
-        if self.weekdays_only and when.weekday() >= 5:
-            return False
-        return self.start <= when.time() < self.end
 
 
 class CheckIns(BaseModel):

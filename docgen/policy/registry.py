@@ -16,7 +16,7 @@ from typing import Any
 from docgen.policy.model import Policy
 from docgen.report import Severity
 from docgen.schemas.base import FormModel
-from docgen.schemas.columns import Path
+from docgen.schemas.fields import Path
 
 
 @dataclass(frozen=True)

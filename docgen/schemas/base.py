@@ -9,11 +9,11 @@ other consumers of the schema can see them too.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from docgen.schemas.choices import AuthoriserRole
@@ -34,6 +34,7 @@ def field(
     prefix: str | None = None,
     no_echo: bool = False,
     in_workbook: bool = True,
+    collapsed: bool = False,
     max_length: int | None = None,
     **constraints: Any,
 ) -> Any:
@@ -48,6 +49,8 @@ def field(
         (defaults to the label).
     no_echo: never repeat the value in an error message (the code-word question).
     in_workbook: False for fields a workbook does not carry as a column.
+    collapsed: for a part, its workbook columns are grouped and folded away (the hazard
+        matrix, which keeps its generic assessment unless a cell is changed).
     """
     meta: dict[str, Any] = {}
     if section:
@@ -62,6 +65,8 @@ def field(
         meta["no_echo"] = True
     if not in_workbook:
         meta["in_workbook"] = False
+    if collapsed:
+        meta["collapsed"] = True
     kwargs: dict[str, Any] = {"title": label, "description": help or None, **constraints}
     if meta:
         kwargs["json_schema_extra"] = {META_KEY: meta}
@@ -89,55 +94,6 @@ def text_field(label: str, help: str = "", **kw: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class FieldMeta:
-    """The metadata docgen reads back from a declared field."""
-
-    name: str
-    label: str
-    help: str
-    required: bool
-    section: str | None
-    long: bool
-    slots: int | None
-    prefix: str | None
-    no_echo: bool
-    in_workbook: bool
-    info: FieldInfo
-
-
-def field_meta(model: type[BaseModel], name: str) -> FieldMeta:
-    info = model.model_fields[name]
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    meta: dict[str, Any] = dict(extra.get(META_KEY) or {})  # type: ignore[arg-type]
-    return FieldMeta(
-        name=name,
-        label=info.title or name.replace("_", " ").capitalize(),
-        help=info.description or "",
-        required=info.is_required(),
-        section=meta.get("section"),
-        long=bool(meta.get("long")),
-        slots=meta.get("slots"),
-        prefix=meta.get("prefix"),
-        no_echo=bool(meta.get("no_echo")),
-        in_workbook=bool(meta.get("in_workbook", True)),
-        info=info,
-    )
-
-
-def iter_fields(model: type[BaseModel]) -> list[FieldMeta]:
-    """The model's fields in declaration order, each with the section it falls under."""
-    out = []
-    section: str | None = None
-    for name in model.model_fields:
-        meta = field_meta(model, name)
-        section = meta.section or section
-        if meta.section != section:
-            meta = FieldMeta(**{**meta.__dict__, "section": section})
-        out.append(meta)
-    return out
-
-
-@dataclass(frozen=True)
 class SignOffLine:
     """A signature line on the printed form: the role, the name recorded on the form if any,
     and whose name to print otherwise (the school's DSL or headteacher)."""
@@ -156,17 +112,55 @@ class Part(BaseModel):
     # fields print as boxes on one line, any text fields as detail lines after it.
     tick_boxes: ClassVar[bool] = False
 
+    # What a blank answer stands for, by field and then by the field's own fields: the hazard
+    # matrix's generic assessment. A workbook leaves these cells blank and says so.
+    blank_means: ClassVar[dict[str, dict[str, Any]]] = {}
+
+
+IDENTITY_FIELDS = ("pupil_name", "visit_date", "visit_reference")
+
+
+def _key_text(text: str) -> str:
+    return " ".join(text.casefold().split())
+
 
 class FormModel(Part):
-    """A complete form: one visit's risk assessment, or one visit's report."""
+    """A complete form: one visit's risk assessment, or one visit's report.
+
+    Every form names the pupil, the date of the visit and (optionally) the school's reference
+    for it. Each form declares these fields itself, where its paper puts them (pydantic would
+    print inherited fields first); the base names them so that code downstream reads them
+    typed, and refuses a form class that lacks one.
+    """
 
     form_name: ClassVar[str]  # the value of the JSON ``form`` field, and the CLI's FORM name
     form_title: ClassVar[str]  # the printed title
     sheet_title: ClassVar[str]  # the workbook sheet holding one row per visit
+    # What the workbook's Instructions sheet says about this form beyond the general notes.
+    workbook_notes: ClassVar[tuple[str, ...]] = ()
+
+    if TYPE_CHECKING:
+        pupil_name: str
+        visit_date: dt.date
+        visit_reference: str | None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        missing = [name for name in IDENTITY_FIELDS if name not in cls.model_fields]
+        if missing:
+            raise TypeError(f"form {cls.__name__} must declare {', '.join(missing)}")
+
+    def visit_key(self) -> str:
+        """Which visit this form is about, the same on the risk assessment and the report of
+        one visit: the school's visit reference when given, else the pupil and the date."""
+        if self.visit_reference:
+            return "ref:" + _key_text(self.visit_reference)
+        return f"visit:{_key_text(self.pupil_name)}:{self.visit_date.isoformat()}"
 
     def record_label(self) -> str:
         """A short name for this record in reports, e.g. ``Jane Smith, 23/11/2026``."""
-        raise NotImplementedError
+        return f"{self.pupil_name}, {self.visit_date.strftime('%d/%m/%Y')}"
 
     def sign_offs(self, authorisers: list[AuthoriserRole]) -> list[SignOffLine]:
         """Who signs the printed form. ``authorisers`` are the roles the school's policy

@@ -8,19 +8,14 @@ header matching and the mapping of an error back to a cell all come from ``colum
 
 from __future__ import annotations
 
-import datetime as dt
-import types
-import typing
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, Union
+from typing import Any
 
 from pydantic import BaseModel
 
-from docgen.schemas.base import FieldMeta, iter_fields
-from docgen.schemas.types import Choice, fold
-
-Path = tuple[str | int, ...]
+from docgen.schemas.fields import FieldNode, Path, tree
+from docgen.schemas.types import fold
 
 
 @dataclass(frozen=True)
@@ -37,7 +32,8 @@ class Column:
     section: str
     group: str | None  # the part it belongs to (a staff slot, a hazard), for outline grouping
     no_echo: bool
-    default_text: str | None  # what a blank cell means, when it means something
+    blank_means: Any = None  # what a blank cell stands for (a default, the generic hazard)
+    collapsed: bool = False  # folded away in an outline group of the workbook
     minimum: float | None = None  # a number's bounds, from the field's ge/le
     maximum: float | None = None
 
@@ -53,150 +49,84 @@ def fold_header(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
-def unwrap(annotation: Any) -> tuple[Any, bool]:
-    """The underlying type of an annotation, and whether None is allowed."""
-    optional = False
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            optional = optional or len(args) < len(typing.get_args(annotation))
-            annotation = args[0] if len(args) == 1 else annotation
-            if len(args) != 1:
-                return annotation, optional
-        else:
-            return annotation, optional
-
-
-def is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
-
-
-def list_item(tp: Any) -> Any | None:
-    if typing.get_origin(tp) is list:
-        return unwrap(typing.get_args(tp)[0])[0]
-    return None
-
-
-def kind_of(tp: Any, meta: FieldMeta) -> str:
-    if tp is bool:
-        return "yesno"
-    if tp is dt.date:
-        return "date"
-    if tp is dt.time:
-        return "time"
-    if isinstance(tp, type) and issubclass(tp, Choice):
-        return "choice"
-    if tp is int:
-        return "integer"
-    if tp is float:
-        return "number"
-    return "long" if meta.long else "text"
-
-
 def _join(prefix: str, label: str) -> str:
     return f"{prefix}: {label}" if prefix else label
 
 
-def _default_text(meta: FieldMeta, kind: str) -> str | None:
-    default = meta.info.default
-    if kind == "yesno" and default is False:
-        return "No"
-    return None
+@dataclass(frozen=True)
+class _Where:
+    """What the walk carries down into a part: header prefix, section, whether it is still
+    required, its outline group, whether it is folded, what its blanks stand for."""
+
+    prefix: str = ""
+    section: str | None = None
+    required: bool = True
+    group: str | None = None
+    collapsed: bool = False
+    blank_means: dict[str, Any] | None = None
 
 
 @cache
 def columns(model: type[BaseModel]) -> tuple[Column, ...]:
     """Every workbook column of a form, in the order of the paper form."""
-    return tuple(_columns(model, (), "", None, True, None))
+    return tuple(_columns(model, (), _Where()))
 
 
-def _columns(
-    model: type[BaseModel],
-    path: Path,
-    prefix: str,
-    section: str | None,
-    required: bool,
-    group: str | None,
-) -> list[Column]:
+def _columns(model: type[BaseModel], path: Path, where: _Where) -> list[Column]:
     out: list[Column] = []
-    for meta in iter_fields(model):
-        if not meta.in_workbook:
+    defaults = getattr(model, "blank_means", {})
+    for node in tree(model):
+        if not node.in_workbook:
             continue
-        tp, _ = unwrap(meta.info.annotation)
-        sec = section or meta.section or ""
-        here = (*path, meta.name)
-        field_required = required and meta.required
-        sub_prefix = meta.prefix if meta.prefix is not None else meta.label
-        item = list_item(tp)
-        if item is not None:
-            slots = meta.slots or 1
-            min_items = _min_length(meta)
-            for slot in range(slots):
-                slot_prefix = _join(prefix, f"{sub_prefix} {slot + 1}")
-                slot_required = field_required and slot < min_items
-                if is_model(item):
-                    out += _columns(item, (*here, slot), slot_prefix, sec, slot_required,
-                                    slot_prefix)
-                else:
-                    out.append(_leaf(item, meta, (*here, slot), slot_prefix, sec,
-                                     slot_required, group or sub_prefix, label=slot_prefix))
-        elif is_model(tp):
-            nested_prefix = _join(prefix, sub_prefix) if sub_prefix else prefix
-            out += _columns(tp, here, nested_prefix, sec, field_required,
-                            group or (sub_prefix or None))
+        here = (*path, node.name)
+        section = where.section or node.section or ""
+        required = where.required and node.required
+        collapsed = where.collapsed or node.collapsed
+        if node.is_list:
+            for slot in range(node.slots or 1):
+                slot_prefix = _join(where.prefix, f"{node.header_prefix} {slot + 1}")
+                slot_required = required and slot < node.min_items
+                if node.is_part:  # each slot's fields are a group: "Staff member 2"
+                    out += _columns(node.model, (*here, slot), _Where(
+                        slot_prefix, section, slot_required, slot_prefix, collapsed))
+                else:  # the slots together are a group: "Staff attending"
+                    out.append(_leaf(node, (*here, slot), slot_prefix, _Where(
+                        slot_prefix, section, slot_required,
+                        where.group or node.header_prefix, collapsed), slot_prefix))
+        elif node.is_part:
+            prefix = _join(where.prefix, node.header_prefix) if node.header_prefix \
+                else where.prefix
+            out += _columns(node.model, here, _Where(
+                prefix, section, required, where.group or (node.header_prefix or None),
+                collapsed, defaults.get(node.name)))
         else:
-            out.append(_leaf(tp, meta, here, _join(prefix, meta.label), sec, field_required,
-                             group))
+            blank = (where.blank_means or {}).get(node.name)
+            if blank is None and node.kind == "yesno" and node.default is False:
+                blank = False
+            out.append(_leaf(node, here, _join(where.prefix, node.label),
+                             _Where(where.prefix, section, required, where.group, collapsed,
+                                    None), node.label, blank))
     return out
 
 
-def _leaf(
-    tp: Any,
-    meta: FieldMeta,
-    path: Path,
-    header: str,
-    section: str,
-    required: bool,
-    group: str | None,
-    label: str | None = None,
-) -> Column:
-    kind = kind_of(tp, meta)
-    choices = tuple(tp.labels()) if kind == "choice" else ()
+def _leaf(node: FieldNode, path: Path, header: str, where: _Where, label: str,
+          blank_means: Any = None) -> Column:
     return Column(
         path=path,
         header=header,
-        label=label or meta.label,
-        help=meta.help,
-        required=required,
-        kind=kind,
-        choices=choices,
-        section=section,
-        group=group,
-        no_echo=meta.no_echo,
-        default_text=_default_text(meta, kind),
-        minimum=bound(meta, "ge"),
-        maximum=bound(meta, "le"),
+        label=label,
+        help=node.help,
+        required=where.required,
+        kind=node.kind,
+        choices=node.choices,
+        section=where.section or "",
+        group=where.group,
+        no_echo=node.no_echo,
+        blank_means=blank_means,
+        collapsed=where.collapsed,
+        minimum=node.minimum,
+        maximum=node.maximum,
     )
-
-
-def bound(meta: FieldMeta, name: str) -> float | None:
-    """A numeric constraint of the field (``ge`` or ``le``), if it has one."""
-    for constraint in meta.info.metadata:
-        value = getattr(constraint, name, None)
-        if value is not None:
-            return float(value)
-    return None
-
-
-def _min_length(meta: FieldMeta) -> int:
-    for constraint in meta.info.metadata:
-        value = getattr(constraint, "min_length", None)
-        if value is not None:
-            return int(value)
-    return 0
 
 
 @cache
@@ -215,41 +145,6 @@ def first_column_under(model: type[BaseModel], path: Path) -> Column | None:
         if column.path[: len(path)] == path:
             return column
     return None
-
-
-# --------------------------------------------------------------------------- labels for paths
-
-
-def label_for_path(model: type[BaseModel], path: Path) -> str:
-    """The printed label of the field at ``path`` (JSON or workbook), with its prefixes:
-    ``("staff", 1, "mobile")`` is ``Staff member 2: Mobile number``."""
-    parts: list[str] = []
-    current: Any = model
-    i = 0
-    while i < len(path) and is_model(current):
-        step = path[i]
-        if not isinstance(step, str) or step not in current.model_fields:
-            break
-        meta = next(m for m in iter_fields(current) if m.name == step)
-        tp, _ = unwrap(meta.info.annotation)
-        item = list_item(tp)
-        sub_prefix = meta.prefix if meta.prefix is not None else meta.label
-        last = i == len(path) - 1
-        if item is not None and i + 1 < len(path) and isinstance(path[i + 1], int):
-            parts.append(f"{sub_prefix} {int(path[i + 1]) + 1}")
-            current = item
-            i += 2
-            continue
-        if last or not is_model(tp):
-            parts.append(meta.label)
-            current = None
-        elif sub_prefix:
-            parts.append(sub_prefix)
-            current = tp
-        else:
-            current = tp
-        i += 1
-    return ": ".join(parts) if parts else str(getattr(model, "form_title", model.__name__))
 
 
 def set_path(data: dict[str, Any], path: Path, value: Any) -> None:
@@ -274,23 +169,21 @@ def compact_slots(model: type[BaseModel], data: dict[str, Any]) -> dict[Path, in
 
 def _compact(model: type[BaseModel], data: dict[str, Any], path: Path,
              slot_of: dict[Path, int]) -> None:
-    for meta in iter_fields(model):
-        if meta.name not in data:
+    for node in tree(model):
+        if node.name not in data:
             continue
-        tp, _ = unwrap(meta.info.annotation)
-        item = list_item(tp)
-        value = data[meta.name]
-        if item is not None and isinstance(value, dict):
+        value = data[node.name]
+        if node.is_list and isinstance(value, dict):
             items: list[Any] = []
             for slot in sorted(k for k in value if isinstance(k, int)):
                 slot_value = value[slot]
-                if is_model(item) and isinstance(slot_value, dict):
-                    _compact(item, slot_value, (*path, meta.name, len(items)), slot_of)
-                slot_of[(*path, meta.name, len(items))] = slot
+                if node.is_part and isinstance(slot_value, dict):
+                    _compact(node.model, slot_value, (*path, node.name, len(items)), slot_of)
+                slot_of[(*path, node.name, len(items))] = slot
                 items.append(slot_value)
-            data[meta.name] = items
-        elif is_model(tp) and isinstance(value, dict):
-            _compact(tp, value, (*path, meta.name), slot_of)
+            data[node.name] = items
+        elif node.is_part and isinstance(value, dict):
+            _compact(node.model, value, (*path, node.name), slot_of)
 
 
 def workbook_path(loc: Path, slot_of: dict[Path, int]) -> Path:
@@ -302,18 +195,3 @@ def workbook_path(loc: Path, slot_of: dict[Path, int]) -> Path:
         else:
             out.append(step)
     return tuple(out)
-
-
-def field_at(model: type[BaseModel], path: Path) -> FieldMeta | None:
-    """The declared field at ``path``, skipping list indexes; None if the path leaves the form."""
-    current: Any = model
-    meta: FieldMeta | None = None
-    for step in path:
-        if isinstance(step, int):
-            continue
-        if not is_model(current) or step not in current.model_fields:
-            return None
-        meta = next(m for m in iter_fields(current) if m.name == step)
-        tp, _ = unwrap(meta.info.annotation)
-        current = list_item(tp) or tp
-    return meta

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from docgen.schemas.base import Part, field, line_field, name_field
@@ -52,10 +51,6 @@ class ResponsibleContact(Part):
         "Name", "Who checks on the staff's welfare during an out-of-hours visit.", default=None
     )
     phone: Phone | None = field("Phone number", "How staff reach them.", default=None)
-
-
-def visit_label(pupil_name: str, visit_date: dt.date) -> str:
-    return f"{pupil_name}, {visit_date.strftime('%d/%m/%Y')}"
 
 
 # Field declarations shared by both forms: identical wording on both papers.

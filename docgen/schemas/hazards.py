@@ -7,7 +7,7 @@ what differs (a JSON object with some keys, or workbook cells left blank for the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import ConfigDict, model_validator
 
@@ -133,6 +133,7 @@ class HazardMatrix(Part):
     """The five hazards in the appendix's order."""
 
     model_config = ConfigDict(json_schema_extra=_nothing_required)
+    blank_means: ClassVar[dict[str, dict[str, Any]]] = GENERIC
 
     aggressive_person: HazardAssessment = field(
         "Aggressive or violent parent/ pupil/ family member",

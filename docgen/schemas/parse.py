@@ -13,15 +13,7 @@ from pydantic_core import ErrorDetails
 
 from docgen.report import Issue, Location, json_path, make_issue, printable
 from docgen.schemas.base import FormModel
-from docgen.schemas.columns import (
-    Path,
-    bound,
-    field_at,
-    is_model,
-    label_for_path,
-    list_item,
-    unwrap,
-)
+from docgen.schemas.fields import Path, known_keys, label_for_path, node_at
 from docgen.schemas.types import display
 
 # pydantic's error types, and docgen's own from schemas/types.py, as issue codes
@@ -111,11 +103,11 @@ def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Is
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
-    meta = field_at(model, loc)
+    meta = node_at(model, loc)
     if kind == "extra_forbidden":
         place = locate(loc)
-        parent = field_at(model, loc[:-1]) if len(loc) > 1 else None
-        siblings = _known_keys(model, loc[:-1])
+        parent = node_at(model, loc[:-1]) if len(loc) > 1 else None
+        siblings = known_keys(model, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), siblings, n=1)
         hint = f" Did you mean '{guess[0]}'?" if guess else ""
         where = f"'{parent.label}'" if parent else f"the {model.form_title}"
@@ -150,8 +142,8 @@ def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Is
     elif kind in ("float_parsing", "float_type"):
         message = "Not a number. Type digits only, e.g. 68.5."
     elif kind in ("greater_than_equal", "less_than_equal"):
-        low = _bound(model, loc, "ge")
-        high = _bound(model, loc, "le")
+        low = _shown(meta.minimum if meta else None)
+        high = _shown(meta.maximum if meta else None)
         message = f"Out of range: give a number from {low} to {high}."
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         message = "Expected a group of fields (a JSON object) here."
@@ -185,18 +177,5 @@ def _echo(value: Any) -> Any:
     return value
 
 
-def _bound(model: type[FormModel], loc: Path, name: str) -> Any:
-    meta = field_at(model, loc)
-    value = bound(meta, name) if meta is not None else None
-    return "?" if value is None else display(value)
-
-
-def _known_keys(model: type[FormModel], path: Path) -> list[str]:
-    if not path:
-        return list(model.model_fields)
-    meta = field_at(model, path)
-    if meta is None:
-        return []
-    tp, _ = unwrap(meta.info.annotation)
-    tp = list_item(tp) or tp
-    return list(tp.model_fields) if is_model(tp) else []
+def _shown(bound: float | None) -> str:
+    return "?" if bound is None else display(bound)

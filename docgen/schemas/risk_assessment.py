@@ -24,7 +24,6 @@ from docgen.schemas.common import (
     pupil_name_field,
     reference_field,
     upn_field,
-    visit_label,
 )
 from docgen.schemas.hazards import HazardMatrix, generic_matrix
 from docgen.schemas.types import UPN, ClockTime, Line, Name, Text, UKDate, YesNo
@@ -66,6 +65,13 @@ class RiskAssessment(FormModel):
     form_name: ClassVar[str] = "risk-assessment"
     form_title: ClassVar[str] = "Home Visit Risk Assessment"
     sheet_title: ClassVar[str] = "Risk assessment"
+    workbook_notes: ClassVar[tuple[str, ...]] = (
+        "Hazard columns (folded away: click + above the columns to open them): leave a cell "
+        "blank to keep the generic assessment of the Home Visit Risk Assessment; type only "
+        "what differs for this visit.",
+        "'Code word agreed' takes Yes or No. Never write the code word itself anywhere in "
+        "this workbook.",
+    )
 
     form: Literal["risk-assessment"] = field(
         "Form", "Always 'risk-assessment'.", default="risk-assessment", in_workbook=False
@@ -161,6 +167,7 @@ class RiskAssessment(FormModel):
         default_factory=generic_matrix,
         section="Hazards",
         prefix="",
+        collapsed=True,
     )
 
     # -- Overall risk and approvals -----------------------------------------------------------
@@ -245,9 +252,6 @@ class RiskAssessment(FormModel):
         "Only for visits outside school hours.",
         default=None, prefix="Out-of-hours contact",
     )
-
-    def record_label(self) -> str:
-        return visit_label(self.pupil_name, self.visit_date)
 
     def sign_offs(self, authorisers: list[AuthoriserRole]) -> list[SignOffLine]:
         roles = " or ".join(role.label for role in authorisers)

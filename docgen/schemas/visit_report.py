@@ -13,7 +13,6 @@ from docgen.schemas.common import (
     pupil_name_field,
     reference_field,
     upn_field,
-    visit_label,
 )
 from docgen.schemas.types import UPN, ClockTime, Line, Name, Percent, Text, UKDate, YesNo
 
@@ -192,9 +191,6 @@ class VisitReport(FormModel):
         "From the register, e.g. 68.5. Optional; used for the policy's attendance threshold.",
         default=None, ge=0, le=100,
     )
-
-    def record_label(self) -> str:
-        return visit_label(self.pupil_name, self.visit_date)
 
     def sign_offs(self, authorisers: list[AuthoriserRole]) -> list[SignOffLine]:
         staff = [SignOffLine(f"Staff attending {i}", name)

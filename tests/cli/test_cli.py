@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from docgen.cli import cli, main
 from docgen.report import ExitCode
-from docgen.validate import validate_paths
+from docgen.validation import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,7 +87,7 @@ def test_json_output_is_the_library_report(tmp_path: Path, report: dict[str, Any
     printed = json.loads(result.output)
     import datetime as dt
 
-    library = validate_paths([path], "att", today=dt.date(2026, 11, 23)).to_dict()
+    library = validate([path], "att", today=dt.date(2026, 11, 23)).to_dict()
     assert printed == library
     issue = printed["files"][0]["records"][0]["issues"][0]
     assert issue["code"] == "report.times"
@@ -184,7 +184,7 @@ def test_internal_errors_do_not_show_a_traceback(monkeypatch: pytest.MonkeyPatch
     def boom(*_: Any, **__: Any) -> None:
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr("docgen.cli.validate_paths", boom)
+    monkeypatch.setattr("docgen.validation.validate", boom)
     monkeypatch.delenv("DOCGEN_DEBUG", raising=False)
     with pytest.raises(SystemExit) as exit_info:
         main(["validate", "x.json"])

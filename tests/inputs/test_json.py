@@ -14,7 +14,7 @@ import pytest
 from docgen.inputs import UnreadableInput, read_json
 from docgen.records import load_file
 from docgen.report import ExitCode, FileResult, Issue
-from docgen.validate import validate_paths
+from docgen.validation import validate
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -50,7 +50,7 @@ def only_issue(result: FileResult) -> Issue:
 
 def unreadable(path: Path, **kw: Any) -> str:
     """The message for a file that cannot be read; the run's exit code must be 2."""
-    report = validate_paths([path], "att", today=TODAY, **kw)
+    report = validate([path], "att", today=TODAY, **kw)
     assert report.exit_code == ExitCode.USAGE == 2
     [result] = report.files
     assert result.unreadable and result.records == []
@@ -223,7 +223,7 @@ def test_duplicate_key_is_reported_with_its_path(write: Write) -> None:
     assert dup.is_error
     assert dup.location.path == "$.pupil_name"
     assert "'pupil_name' appears twice" in dup.message
-    report = validate_paths([write(text)], "att", today=TODAY)
+    report = validate([write(text)], "att", today=TODAY)
     assert report.exit_code == ExitCode.INVALID
 
 
@@ -397,9 +397,9 @@ def test_exit_codes(write: Write, tmp_path: Path, ra: dict[str, Any]) -> None:
     good = write(ra, name="good.json")
     bad = write({**ra, "visit_date": "soon"}, name="bad.json")
     broken = write("{", name="broken.json")
-    assert validate_paths([good], "att", today=TODAY).exit_code == ExitCode.OK
-    assert validate_paths([good, bad], "att", today=TODAY).exit_code == ExitCode.INVALID
-    assert validate_paths([good, bad, broken], "att", today=TODAY).exit_code == ExitCode.USAGE
+    assert validate([good], "att", today=TODAY).exit_code == ExitCode.OK
+    assert validate([good, bad], "att", today=TODAY).exit_code == ExitCode.INVALID
+    assert validate([good, bad, broken], "att", today=TODAY).exit_code == ExitCode.USAGE
 
 
 def test_a_folder_is_searched_and_hidden_files_skipped(tmp_path: Path, ra: dict[str, Any],
@@ -409,12 +409,12 @@ def test_a_folder_is_searched_and_hidden_files_skipped(tmp_path: Path, ra: dict[
     (tmp_path / "report.JSON").write_text(json.dumps(report), encoding="utf-8")
     (tmp_path / ".hidden.json").write_text("{", encoding="utf-8")
     (tmp_path / "notes.txt").write_text("not a form", encoding="utf-8")
-    result = validate_paths([tmp_path], "att", today=TODAY)
+    result = validate([tmp_path], "att", today=TODAY)
     assert sorted(Path(f.path).name for f in result.files) == ["ra.json", "report.JSON"]
 
 
 def test_an_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
-    report = validate_paths([tmp_path], "att", today=TODAY)
+    report = validate([tmp_path], "att", today=TODAY)
     assert report.exit_code == ExitCode.USAGE
     assert report.issues()[0].code == "no-input"
 
@@ -435,8 +435,8 @@ def test_patterns_the_shell_did_not_expand_are_expanded(tmp_path: Path) -> None:
     for name in ("a.json", "b.json"):
         (tmp_path / name).write_text('{"form": "visit-report"}', "utf-8")
     (tmp_path / "notes.txt").write_text("not a form")
-    report = validate_paths([str(tmp_path / "*.json")], "att")
+    report = validate([str(tmp_path / "*.json")], "att")
     assert [Path(f.path).name for f in report.files] == ["a.json", "b.json"]
-    nothing = validate_paths([str(tmp_path / "*.xlsx")], "att")
+    nothing = validate([str(tmp_path / "*.xlsx")], "att")
     assert nothing.exit_code == 2
     assert "matches no files" in nothing.issues()[0].message

@@ -22,7 +22,7 @@ from docgen.report import ExitCode, FileResult, Issue, Severity
 from docgen.schemas import FORMS, RiskAssessment, VisitReport
 from docgen.schemas.choices import Likelihood, RiskLevel, VisitPurpose
 from docgen.schemas.columns import Column, columns
-from docgen.validate import validate_paths
+from docgen.validation import validate
 from docgen.workbook import INSTRUCTIONS_SHEET, LISTS_SHEET, TEMPLATE_ROWS, write_workbook
 
 TODAY = dt.date(2026, 11, 23)
@@ -434,7 +434,7 @@ def test_unknown_header_is_a_warning_and_the_column_ignored(make_workbook: MakeW
     assert issue.code == "unknown-column" and issue.severity is Severity.WARNING
     assert issue.location.cell == "M1" and issue.value == "Notes"
     assert result.records[0].ok and result.ok
-    assert validate_paths([result.path], "att", today=TODAY).files[0].issues[0].code == \
+    assert validate([result.path], "att", today=TODAY).files[0].issues[0].code == \
         "unknown-column"
 
 
@@ -645,7 +645,7 @@ def test_a_wrong_sheet_dimension_does_not_hide_rows(make_workbook: MakeWorkbook,
 
 
 def unreadable(path: Path, **kw: Any) -> str:
-    report = validate_paths([path], "att", today=TODAY, **kw)
+    report = validate([path], "att", today=TODAY, **kw)
     assert report.exit_code == ExitCode.USAGE == 2
     [result] = report.files
     assert result.unreadable and result.records == []
@@ -722,7 +722,7 @@ def test_excel_lock_files_are_skipped_in_a_folder(tmp_path: Path, report: dict[s
     write_workbook("visit-report", tmp_path / "reports.xlsx",
                    [VisitReport.model_validate(report)])
     (tmp_path / "~$reports.xlsx").write_bytes(b"\0" * 165)
-    result = validate_paths([tmp_path], "att", today=TODAY)
+    result = validate([tmp_path], "att", today=TODAY)
     assert [Path(f.path).name for f in result.files] == ["reports.xlsx"]
 
 

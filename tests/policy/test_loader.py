@@ -28,7 +28,7 @@ from docgen.policy import (
 from docgen.report import Severity
 from docgen.schemas import RiskAssessment, VisitReport
 from docgen.schemas.choices import AuthoriserRole, VisitPurpose
-from docgen.validate import validate_record
+from docgen.validation import validate_record
 
 
 def preset_toml(name: str) -> dict[str, Any]:

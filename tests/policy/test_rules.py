@@ -20,7 +20,7 @@ import pytest
 from docgen.policy import PRESETS, RULES, CheckContext, Policy, active_rules, load_policy
 from docgen.report import Issue, RecordResult
 from docgen.schemas import FormModel, RiskAssessment, VisitReport
-from docgen.validate import validate_record
+from docgen.validation import validate_record
 
 DROP = object()  # a change that removes the key
 

@@ -17,16 +17,9 @@ from pydantic import BaseModel, ValidationError
 
 from docgen.records import load_file
 from docgen.schemas import FORMS, FormModel, RiskAssessment, VisitReport
-from docgen.schemas.base import iter_fields
 from docgen.schemas.choices import Likelihood, RiskLevel
-from docgen.schemas.columns import (
-    columns,
-    fold_header,
-    is_model,
-    label_for_path,
-    list_item,
-    unwrap,
-)
+from docgen.schemas.columns import columns, fold_header
+from docgen.schemas.fields import label_for_path, tree
 from docgen.schemas.hazards import GENERIC, HazardMatrix, generic_matrix
 from docgen.workbook import write_workbook
 
@@ -170,22 +163,20 @@ def test_column_headers_are_unique_after_folding(form: str) -> None:
 
 def _leaves(model: type[BaseModel], path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
     """Every leaf field of a model, with lists expanded to their workbook slots."""
-    for meta in iter_fields(model):
-        if not meta.in_workbook:
+    for node in tree(model):
+        if not node.in_workbook:
             continue
-        tp, _ = unwrap(meta.info.annotation)
-        item = list_item(tp)
-        if item is not None:
-            assert meta.slots, f"{meta.name}: a list needs workbook slots"
-            for slot in range(meta.slots):
-                if is_model(item):
-                    yield from _leaves(item, (*path, meta.name, slot))
+        if node.is_list:
+            assert node.slots, f"{node.name}: a list needs workbook slots"
+            for slot in range(node.slots):
+                if node.is_part:
+                    yield from _leaves(node.model, (*path, node.name, slot))
                 else:
-                    yield (*path, meta.name, slot)
-        elif is_model(tp):
-            yield from _leaves(tp, (*path, meta.name))
+                    yield (*path, node.name, slot)
+        elif node.is_part:
+            yield from _leaves(node.model, (*path, node.name))
         else:
-            yield (*path, meta.name)
+            yield (*path, node.name)
 
 
 @pytest.mark.parametrize("form", list(FORMS))
@@ -195,7 +186,7 @@ def test_every_leaf_field_has_exactly_one_column(form: str) -> None:
     assert [p for p, n in paths.items() if n > 1] == []
     assert set(paths) == set(_leaves(model))
     # the only field a workbook does not carry is the form's name: the sheet says it
-    assert [m.name for m in iter_fields(model) if not m.in_workbook] == ["form"]
+    assert [n.name for n in tree(model) if not n.in_workbook] == ["form"]
 
 
 @pytest.mark.parametrize(

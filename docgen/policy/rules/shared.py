@@ -3,9 +3,9 @@ whether other means of contact came first."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
+from docgen.policy.hours import visit_end, visit_start
 from docgen.policy.model import Policy
 from docgen.policy.registry import CheckContext, Finding, rule
 from docgen.schemas import RiskAssessment, VisitReport
@@ -13,53 +13,6 @@ from docgen.schemas.choices import VisitPurpose
 from docgen.schemas.types import display
 
 Form = RiskAssessment | VisitReport
-
-
-def visit_start(form: Form) -> tuple[dt.time | None, str]:
-    """The time the visit starts, and the field it comes from."""
-    if isinstance(form, RiskAssessment):
-        return form.planned_start, "planned_start"
-    return form.visit_time, "visit_time"
-
-
-def visit_end(form: Form) -> tuple[dt.time | None, str]:
-    """When the visit ends (expected return, or leaving time), and the field it comes from."""
-    if isinstance(form, RiskAssessment):
-        return form.expected_return, "expected_return"
-    return form.leaving_time, "leaving_time"
-
-
-def outside_school_hours(
-    policy: Policy, day: dt.date, start: dt.time | None, until: dt.time | None = None
-) -> str | None:
-    """Why a visit falls outside school hours, or None if it does not.
-
-    ``until`` is when the visit ends (the expected return, or the leaving time): a visit that
-    starts in school hours but runs on after them is partly outside school hours too."""
-    found = out_of_hours_part(policy, day, start, until)
-    return found[0] if found else None
-
-
-def out_of_hours_part(
-    policy: Policy, day: dt.date, start: dt.time | None, until: dt.time | None = None
-) -> tuple[str, str] | None:
-    """Like ``outside_school_hours``, with which part of the visit is out of hours: "day",
-    "start" or "until"."""
-    hours = policy.school_day
-    if hours.weekdays_only and day.weekday() >= 5:
-        return f"{day.strftime('%A')} {display(day)} is not a school day", "day"
-    span = f"({display(hours.start)} to {display(hours.end)})"
-    if start is not None and not hours.contains(dt.datetime.combine(day, start)):
-        return f"{display(start)} is outside school hours {span}", "start"
-    if until is not None and until > hours.end:
-        return f"The visit runs until {display(until)}, after school hours end {span}", "until"
-    if until is not None and start is not None and until < start:
-        return (
-            f"The visit runs past midnight (until {display(until)}), after school hours end "
-            f"{span}",
-            "until",
-        )
-    return None
 
 
 @rule("visit.purpose", "The purpose of the visit is one the policy lists",

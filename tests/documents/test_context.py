@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from docgen.config import SAMPLE_SCHOOL, load_school
+from docgen.documents.context import build_document
+from docgen.documents.document import Document
 from docgen.policy import load_policy
-from docgen.render.context import build_document
-from docgen.render.document import Document
 from docgen.schemas.base import FormModel
 from docgen.schemas.columns import columns
 from docgen.schemas.types import Choice, display
-from docgen.validate import validate_paths, validate_record
+from docgen.validation import validate, validate_record
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = [(policy, path) for policy in ("att", "westside")
@@ -53,7 +53,7 @@ def in_order(needles: list[str], haystack: list[str]) -> None:
 
 @pytest.mark.parametrize(("policy", "path"), SAMPLES, ids=[f"{p}-{f.stem}" for p, f in SAMPLES])
 def test_every_label_and_value_is_in_the_document_in_order(policy: str, path: Path) -> None:
-    report = validate_paths([path], policy)
+    report = validate([path], policy)
     for record in report.records:
         form = record.form
         assert form is not None
@@ -111,7 +111,7 @@ def test_unanswered_fields_print_blank_lines_never_none(ra: dict[str, Any]) -> N
 
 def test_sign_off_lines_name_the_school_dsl_when_the_form_does_not() -> None:
     config = load_school(ROOT / "samples" / "school.toml")
-    report = validate_paths([ROOT / "samples" / "att" / "nobody-home.json"], "att")
+    report = validate([ROOT / "samples" / "att" / "nobody-home.json"], "att")
     visit_report = next(r for r in report.records if r.form_name == "visit-report")
     doc: Document = build_document(visit_report.form, config, load_policy("att"))
     assert [(s.role, s.name) for s in doc.signoffs] == [

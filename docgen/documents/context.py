@@ -8,11 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel
-
 from docgen.config import SchoolConfig
-from docgen.policy import Policy
-from docgen.render.document import (
+from docgen.documents.document import (
     Answer,
     Block,
     Document,
@@ -24,12 +21,13 @@ from docgen.render.document import (
     Section,
     SignOff,
 )
+from docgen.policy import Policy
 from docgen.report import Issue
-from docgen.schemas.base import FieldMeta, FormModel, iter_fields
+from docgen.schemas.base import FormModel
 from docgen.schemas.choices import AuthoriserRole
-from docgen.schemas.columns import is_model, list_item, unwrap
-from docgen.schemas.hazards import GENERIC, HazardMatrix
-from docgen.schemas.types import Choice, display
+from docgen.schemas.fields import FieldNode, tree
+from docgen.schemas.hazards import HazardMatrix
+from docgen.schemas.types import display
 
 MAX_BOX_OPTIONS = 4  # a choice with this many options or fewer prints as tick boxes
 LONG_BLANK_LINES = 4
@@ -81,7 +79,7 @@ def _signoffs(form: FormModel, config: SchoolConfig, policy: Policy) -> tuple[Si
 
 
 def _intro(form: FormModel) -> str:
-    reference = getattr(form, "visit_reference", None)
+    reference = form.visit_reference
     parts = [form.record_label()]
     if reference:
         parts.append(f"Visit reference {reference}")
@@ -102,16 +100,16 @@ def _sections(form: FormModel) -> tuple[Section, ...]:
             blocks.append(Block("fields", rows=tuple(rows)))
             rows.clear()
 
-    for meta in iter_fields(type(form)):
-        if not meta.in_workbook:  # the "form" discriminator, not a printed field
+    for node in tree(type(form)):
+        if not node.in_workbook:  # the "form" discriminator, not a printed field
             continue
-        title = meta.section or ""
+        title = node.section or ""
         if title != current_title:
             flush_rows()
             if current_title is not None:
                 sections.append(Section(current_title, tuple(blocks)))
             current_title, blocks = title, []
-        for item in _field_items(meta, getattr(form, meta.name)):
+        for item in _field_items(node, getattr(form, node.name)):
             if isinstance(item, Row):
                 rows.append(item)
             else:
@@ -123,47 +121,45 @@ def _sections(form: FormModel) -> tuple[Section, ...]:
     return tuple(sections)
 
 
-def _field_items(meta: FieldMeta, value: Any) -> list[Row | Block]:
-    tp, _ = unwrap(meta.info.annotation)
-    item = list_item(tp)
-    if tp is HazardMatrix:
+def _field_items(node: FieldNode, value: Any) -> list[Row | Block]:
+    if node.type is HazardMatrix:
         return [Block("grid", grid=hazard_grid(value))]
-    if item is not None and is_model(item):
-        return [Block("grid", grid=_list_grid(meta, item, value or []))]
-    if item is not None:
+    if node.is_list and node.is_part:
+        return [Block("grid", grid=_list_grid(node, value or []))]
+    if node.is_list:
         names = [f"{i}. {display(v)}" for i, v in enumerate(value or [], start=1)]
-        return [Row(meta.label, Answer("\n".join(names), blank=not names))]
-    if is_model(tp):
-        return _part_items(meta, tp, value)
-    return [Row(meta.label, answer_for(tp, meta, value))]
+        return [Row(node.label, Answer("\n".join(names), blank=not names))]
+    if node.is_part:
+        return _part_items(node, value)
+    return [Row(node.label, answer_for(node, value))]
 
 
-def _part_items(meta: FieldMeta, model: type[BaseModel], value: Any) -> list[Row | Block]:
-    fields = iter_fields(model)
-    if getattr(model, "tick_boxes", False):
-        flags = [f for f in fields if unwrap(f.info.annotation)[0] is bool]
+def _part_items(node: FieldNode, value: Any) -> list[Row | Block]:
+    fields = node.children
+    if getattr(node.model, "tick_boxes", False):
+        flags = [f for f in fields if f.kind == "yesno"]
         others = [f for f in fields if f not in flags]
         # a group of tick boxes ("Is the pupil", "Reason for Visit") and its detail lines
         options = tuple(Option(f.label, bool(value and getattr(value, f.name))) for f in flags)
-        out: list[Row | Block] = [Row(meta.label, Answer(options=options))]
+        out: list[Row | Block] = [Row(node.label, Answer(options=options))]
         for f in others:
             detail = getattr(value, f.name) if value is not None else None
-            out.append(Row(f.label, answer_for(str, f, detail)))
+            out.append(Row(f.label, answer_for(f, detail)))
         return out
     # a part such as the vehicle: one grid row, blank cells to fill in by hand
     cells = tuple(_cell(getattr(value, f.name) if value is not None else None)
                   for f in fields)
     return [Block("grid", grid=Grid(tuple(f.label for f in fields), (cells,),
-                                    caption=meta.label))]
+                                    caption=node.label))]
 
 
-def _list_grid(meta: FieldMeta, model: type[BaseModel], items: list[Any]) -> Grid:
-    fields = iter_fields(model)
+def _list_grid(node: FieldNode, items: list[Any]) -> Grid:
+    fields = node.children
     rows = tuple(
         tuple(_cell(getattr(item, f.name)) for f in fields)
         for item in items
     )
-    return Grid(tuple(f.label for f in fields), rows, caption=meta.label)
+    return Grid(tuple(f.label for f in fields), rows, caption=node.label)
 
 
 def _cell(value: Any) -> Answer:
@@ -172,22 +168,22 @@ def _cell(value: Any) -> Answer:
     return Answer(display(value))
 
 
-def answer_for(tp: Any, meta: FieldMeta, value: Any) -> Answer:
+def answer_for(node: FieldNode, value: Any) -> Answer:
     """The printed answer of a single field."""
-    if tp is bool:
+    if node.kind == "yesno":
         return Answer(
             text=display(value) if value is not None else "",
             blank=value is None,
             options=(Option("Yes", value is True), Option("No", value is False)),
         )
-    if isinstance(tp, type) and issubclass(tp, Choice) and len(tp) <= MAX_BOX_OPTIONS:
+    if node.kind == "choice" and len(node.type) <= MAX_BOX_OPTIONS:
         return Answer(
             text=value.label if value is not None else "",
             blank=value is None,
-            options=tuple(Option(m.label, m is value) for m in tp),
+            options=tuple(Option(m.label, m is value) for m in node.type),
         )
     if value is None:
-        return Answer(blank=True, lines=LONG_BLANK_LINES if meta.long else 1)
+        return Answer(blank=True, lines=LONG_BLANK_LINES if node.long else 1)
     return Answer(display(value))
 
 
@@ -195,14 +191,14 @@ def hazard_grid(matrix: HazardMatrix) -> Grid:
     """The appendix's matrix: hazards across, the five assessments down. Cells that differ from
     the generic assessment are emphasised."""
     hazards = matrix.items()
-    attributes = [f for f in iter_fields(type(hazards[0][1]))]
+    attributes = tree(type(hazards[0][1]))
+    generic = matrix.blank_means
     rows = []
     for attribute in attributes:
         cells = [Answer(attribute.label, header=True)]
         for name, cell in hazards:
             value = getattr(cell, attribute.name)
-            generic = GENERIC[name][attribute.name]
-            cells.append(Answer(display(value), emphasis=value != generic))
+            cells.append(Answer(display(value), emphasis=value != generic[name][attribute.name]))
         rows.append(tuple(cells))
     columns = ("Hazards", *(type(matrix).model_fields[name].title or name for name, _ in hazards))
     return Grid(columns, tuple(rows), kind="matrix")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from docgen.policy.hours import visit_outside_hours
 from docgen.policy.model import Policy
 from docgen.policy.registry import CheckContext, Finding, rule
-from docgen.policy.rules_visit import birth_after_visit, out_of_hours_part
+from docgen.policy.rules.shared import birth_after_visit
 from docgen.schemas import VisitReport
 from docgen.schemas.choices import Animals, VisitPurpose
 from docgen.schemas.types import display
@@ -233,13 +234,13 @@ def attendance_threshold(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[
 
 @rule("report.out-of-hours", "A visit outside school hours is flagged", VR)
 def out_of_hours(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    outside = out_of_hours_part(policy, vr.visit_date, vr.visit_time, vr.leaving_time)
+    outside = visit_outside_hours(policy.school_day, vr)
     if outside is not None:
-        why, part = outside
+        why, field = outside
         yield Finding(
             f"{why}. Out-of-hours visits need the headteacher's authorisation and a responsible "
             "contact checking on staff; make sure both were in place.",
-            ("leaving_time",) if part == "until" else ("visit_time",),
+            (field,),
         )
 
 

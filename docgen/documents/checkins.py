@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from docgen.config import SchoolConfig
+from docgen.documents.context import school_header
+from docgen.documents.document import Answer, Block, Document, Grid, Section
 from docgen.policy import Policy
-from docgen.policy.rules_visit import outside_school_hours
-from docgen.render.context import school_header
-from docgen.render.document import Answer, Block, Document, Grid, Section
+from docgen.policy.hours import visit_outside_hours
 from docgen.schemas import RiskAssessment
 from docgen.schemas.choices import TravelMode
 from docgen.schemas.types import display
@@ -114,8 +114,9 @@ def _row(index: int, ra: RiskAssessment, policy: Policy, schedule: Schedule) -> 
         ))
         start = Answer(_clock(begin, day))
         back = Answer(_clock(end, day), emphasis=end.date() != day)
-    why = outside_school_hours(policy, day, ra.planned_start, ra.expected_return)
-    if why:
+    outside = visit_outside_hours(policy.school_day, ra)
+    if outside is not None:
+        why = outside[0]
         contact = ra.responsible_contact
         who = " ".join(p for p in (contact.name, contact.phone) if p) if contact else ""
         out_of_hours = Answer(f"{why}.\n{who or 'NO RESPONSIBLE CONTACT RECORDED'}",

@@ -1,7 +1,7 @@
 """Generate the parts of the documentation that the code knows best, so they cannot drift:
 the README's list of checks and CLI reference, and docs/forms.md (every field of every form).
 
-``python -m docgen.docs`` rewrites them; ``python -m docgen.docs --check`` fails if they are
+``python scripts/docs.py`` rewrites them; ``python scripts/docs.py --check`` fails if they are
 stale (the test suite checks the same).
 """
 

@@ -18,10 +18,9 @@ import pytest
 from pypdf import PdfReader
 
 from docgen.config import SAMPLE_SCHOOL
-from docgen.policy import load_policy
-from docgen.render import pdf as pdf_module
-from docgen.render.context import build_document
-from docgen.render.document import (
+from docgen.documents import pdf as pdf_module
+from docgen.documents.context import build_document
+from docgen.documents.document import (
     Answer,
     Block,
     Document,
@@ -32,9 +31,10 @@ from docgen.render.document import (
     SchoolHeader,
     Section,
 )
-from docgen.render.fetcher import TEMPLATE_DIR, LockedFetcher, RefusedURL
-from docgen.render.pdf import PdfRenderer, PdfRenderError, subsetting_note
-from docgen.validate import validate_paths, validate_record
+from docgen.documents.fetcher import TEMPLATE_DIR, LockedFetcher, RefusedURL
+from docgen.documents.pdf import PdfRenderer, PdfRenderError, subsetting_note
+from docgen.policy import load_policy
+from docgen.validation import validate, validate_record
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = [(preset, ROOT / "samples" / preset) for preset in ("att", "westside")]
@@ -101,7 +101,7 @@ def assert_in_order(text: str, expected: list[str]) -> None:
 def sample_documents() -> Iterator[Any]:
     for preset, folder in SAMPLES:
         policy = load_policy(preset)
-        report = validate_paths([folder], policy)
+        report = validate([folder], policy)
         for n, record in enumerate(report.records):
             assert record.form is not None, record.issues
             doc = build_document(record.form, SAMPLE_SCHOOL, policy, record.warnings)
@@ -296,11 +296,11 @@ def test_checkin_sheet_is_landscape_with_repeating_headings(renderer: PdfRendere
 
 
 def test_office_checkin_sheet(renderer: PdfRenderer) -> None:
-    from docgen.render.checkins import checkin_document
+    from docgen.documents.checkins import checkin_document
     from docgen.schemas import RiskAssessment
 
     policy = load_policy("westside")
-    report = validate_paths([ROOT / "samples" / "westside"], policy)
+    report = validate([ROOT / "samples" / "westside"], policy)
     visits = [r.form for r in report.records if isinstance(r.form, RiskAssessment)]
     assert visits
     doc = checkin_document(visits, visits[0].visit_date, SAMPLE_SCHOOL, policy)

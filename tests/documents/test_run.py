@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from docgen.render import run as run_module
-from docgen.render.document import Document
-from docgen.render.run import render_checkins, render_paths
+from docgen.documents import run as run_module
+from docgen.documents.document import Document
+from docgen.documents.run import render_checkins, render_paths
 from docgen.report import ExitCode
 
 TODAY = dt.date(2026, 11, 23)

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from docgen.config import SAMPLE_SCHOOL, SchoolConfig
+from docgen.documents.checkins import checkin_document
+from docgen.documents.context import build_document
+from docgen.documents.document import Document
 from docgen.output import (
     NotARegularFile,
     OutputExists,
@@ -21,12 +24,9 @@ from docgen.output import (
     write_bytes,
 )
 from docgen.policy import Policy, load_policy
-from docgen.render.checkins import checkin_document
-from docgen.render.context import build_document
-from docgen.render.document import Document
 from docgen.report import ExitCode, RecordResult, Report, inert
-from docgen.schemas import RiskAssessment, VisitReport
-from docgen.validate import validate_paths
+from docgen.schemas import FormModel, RiskAssessment, VisitReport
+from docgen.validation import validate
 
 Format = Literal["docx", "pdf"]
 FORMATS: tuple[Format, ...] = ("pdf", "docx")
@@ -41,10 +41,10 @@ def renderer(fmt: Format, template_dir: Path | None = None) -> Renderer:
     """One renderer per format and template folder per process: templates, fonts and CSS are
     loaded once, not per document."""
     if fmt == "pdf":
-        from docgen.render.pdf import PdfRenderer
+        from docgen.documents.pdf import PdfRenderer
 
         return PdfRenderer(template_dir)
-    from docgen.render.docx import DocxRenderer
+    from docgen.documents.docx import DocxRenderer
 
     return DocxRenderer(template_dir)
 
@@ -157,7 +157,7 @@ def render_paths(
 ) -> RenderRun:
     """Validate the inputs and write a document per valid record and format."""
     policy = _policy(policy, config)
-    report = validate_paths(paths, policy, form=form, sheet=sheet, today=today)
+    report = validate(paths, policy, form=form, sheet=sheet, today=today)
     run = RenderRun(report)
     jobs = []
     for record in report.records:
@@ -168,6 +168,7 @@ def render_paths(
             run.skipped.append(record)
             continue
         form_obj = record.form
+        assert form_obj is not None  # a valid record has its form
         forename, surname = split_name(form_obj.pupil_name)
         stem = file_stem(
             config.documents.naming,
@@ -176,12 +177,12 @@ def render_paths(
             surname=surname,
             forename=forename,
             pupil=form_obj.pupil_name,
-            reference=getattr(form_obj, "visit_reference", None) or "",
+            reference=form_obj.visit_reference or "",
             school=config.school.name,
         )
 
-        def make(record: RecordResult = record) -> Document:
-            return build_document(record.form, config, policy, record.warnings)
+        def make(form: FormModel = form_obj, record: RecordResult = record) -> Document:
+            return build_document(form, config, policy, record.warnings)
 
         jobs.append((make, stem, record.label))
     _write_all(run, jobs, Path(out_dir), formats, overwrite,
@@ -204,7 +205,7 @@ def render_checkins(
     """Write the office check-in sheet for ``day`` from the risk assessments in ``paths``.
     Risk assessments with errors are left off the sheet and reported as rejected."""
     policy = _policy(policy, config)
-    report = validate_paths(paths, policy, sheet=sheet)
+    report = validate(paths, policy, sheet=sheet)
     run = RenderRun(report)
     visits = []
     for record in report.records:

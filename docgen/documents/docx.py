@@ -28,7 +28,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from docgen.render.document import Document
+from docgen.documents.document import Document
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "docx"
 PORTRAIT = "document.docx"

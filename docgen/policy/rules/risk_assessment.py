@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from docgen.policy.hours import visit_outside_hours
 from docgen.policy.model import Policy
 from docgen.policy.registry import CheckContext, Finding, rule
-from docgen.policy.rules_visit import birth_after_visit, outside_school_hours
+from docgen.policy.rules.shared import birth_after_visit
 from docgen.report import Severity
 from docgen.schemas import RiskAssessment
 from docgen.schemas.choices import RiskLevel, TravelMode
@@ -337,9 +338,10 @@ def code_word(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("ra.out-of-hours-contact", "A visit outside school hours has a responsible contact", RA)
 def out_of_hours_contact(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    why = outside_school_hours(policy, ra.visit_date, ra.planned_start, ra.expected_return)
-    if not why:
+    outside = visit_outside_hours(policy.school_day, ra)
+    if outside is None:
         return
+    why = outside[0]
     contact = ra.responsible_contact
     for name in ("name", "phone"):
         if contact is None or getattr(contact, name) is None:
@@ -352,8 +354,9 @@ def out_of_hours_contact(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[
 
 @rule("ra.out-of-hours-reason", "A visit outside school hours says why it cannot wait", RA)
 def out_of_hours_reason(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    why = outside_school_hours(policy, ra.visit_date, ra.planned_start, ra.expected_return)
-    if why and not ra.out_of_hours_reason:
+    outside = visit_outside_hours(policy.school_day, ra)
+    if outside is not None and not ra.out_of_hours_reason:
+        why = outside[0]
         yield Finding(
             f"{why}: out-of-hours visits are authorised only if absolutely necessary "
             "with no reasonable alternative. Record why.",

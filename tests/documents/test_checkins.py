@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from docgen.config import SAMPLE_SCHOOL
+from docgen.documents.checkins import Schedule, call_times, checkin_document, schedule_for
+from docgen.documents.document import Document
 from docgen.policy import Policy, load_policy
-from docgen.render.checkins import Schedule, call_times, checkin_document, schedule_for
-from docgen.render.document import Document
 from docgen.schemas import RiskAssessment
 
 DAY = dt.date(2026, 11, 24)  # a Tuesday

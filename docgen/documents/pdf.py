@@ -24,8 +24,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from docgen.render.document import Document
-from docgen.render.fetcher import TEMPLATE_DIR, LockedFetcher
+from docgen.documents.document import Document
+from docgen.documents.fetcher import TEMPLATE_DIR, LockedFetcher
 
 TEMPLATE_NAME = "document.html"
 STYLESHEET = Path("css") / "document.css"

@@ -21,9 +21,8 @@ from docx.oxml.ns import qn
 from jinja2.exceptions import SecurityError
 
 from docgen.config import SAMPLE_SCHOOL
-from docgen.policy import load_policy
-from docgen.render.context import build_document
-from docgen.render.document import (
+from docgen.documents.context import build_document
+from docgen.documents.document import (
     Answer,
     Block,
     Document,
@@ -33,13 +32,14 @@ from docgen.render.document import (
     SchoolHeader,
     Section,
 )
-from docgen.render.docx import (
+from docgen.documents.docx import (
     TEMPLATE_DIR,
     DocxRenderer,
     DocxTemplateError,
     UndefinedNamesError,
 )
-from docgen.validate import validate_paths, validate_record
+from docgen.policy import load_policy
+from docgen.validation import validate, validate_record
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE_NAME = "Siobhán O'Brien-Smith & <Co>"
@@ -64,7 +64,7 @@ def sample_documents() -> Iterator[tuple[str, Document]]:
     for preset in ("att", "westside"):
         paths = sorted(str(p) for p in (ROOT / "samples" / preset).iterdir()
                        if p.suffix in (".json", ".xlsx"))
-        report = validate_paths(paths, preset)
+        report = validate(paths, preset)
         policy = load_policy(preset)
         for record in report.records:
             if record.ok:

@@ -12,6 +12,7 @@ from openpyxl.utils import column_index_from_string
 
 from docgen.inputs import discover
 from docgen.policy import CheckContext, Policy, check_form, load_policy
+from docgen.policy.hours import visit_start
 from docgen.records import json_record, load_file
 from docgen.report import (
     FileResult,
@@ -24,7 +25,7 @@ from docgen.report import (
 )
 
 
-def validate_paths(
+def validate(
     paths: Iterable[str | Path],
     policy: Policy | str = "att",
     *,
@@ -86,14 +87,15 @@ def validate_record(
 
 def _flag_duplicates(records: list[RecordResult]) -> None:
     """The same form of the same visit given twice, in one file or across files: warned, and
-    marked so that documents and exports use the first copy only."""
+    marked so that documents and exports use the first copy only. Only valid records count:
+    an invalid copy followed by its corrected copy is a correction, not a duplicate."""
     seen: dict[tuple[Any, ...], RecordResult] = {}
     for record in records:
         form = record.form
-        if form is None:
+        if form is None or not record.ok:
             continue
-        key = (record.form_name, " ".join(form.pupil_name.casefold().split()), form.visit_date,
-               getattr(form, "visit_time", None) or getattr(form, "planned_start", None))
+        key = (record.form_name, " ".join(form.pupil_name.casefold().split()),
+               form.visit_date, visit_start(form)[0])
         first = seen.setdefault(key, record)
         if first is not record:
             record.duplicate_of = first.location
