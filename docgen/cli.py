@@ -20,8 +20,8 @@ from docgen.documents.run import FORMATS, Format, RenderRun, render_checkins, re
 from docgen.output import OutputRefused, write_text
 from docgen.policy import PRESETS, Policy, PolicyError, load_policy
 from docgen.policy.catalogue import catalogue, checks_text
-from docgen.report import ExitCode
-from docgen.report_text import format_report
+from docgen.report import ExitCode, exit_code
+from docgen.report_text import TextReport, format_report, summary
 from docgen.schemas import FORMS, get_form
 from docgen.schemas.types import parse_uk_date
 from docgen.workbook import write_workbook
@@ -158,12 +158,24 @@ def validate(paths: tuple[Path, ...], policy: str, form: str | None, sheet: str 
     """Check risk assessments and visit reports (.xlsx, .json, or folders of them) against
     the form and the policy. Lists every problem with its file, sheet, row and cell or JSON
     path."""
-    report = validation.validate(paths, _policy(policy), form=form, sheet=sheet, today=today)
+    checker = validation.Checker(paths, _policy(policy), form=form, sheet=sheet, today=today)
     if fmt == "json":
+        report = validation.validate(paths, checker.policy, form=form, sheet=sheet,
+                                     today=today)
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(format_report(report, style=click.style, verbose=not quiet))
-    sys.exit(report.exit_code)
+        sys.exit(report.exit_code)
+    out = TextReport(click.echo, style=click.style, verbose=not quiet)
+    files = []
+    for file in checker:
+        out.start_file(file.path)
+        for record in file:
+            out.file_issues(file.issues)
+            out.record(record)
+        result = file.result()
+        out.end_file(result)
+        files.append(result)
+    click.echo(summary(files, checker.policy.id))
+    sys.exit(exit_code(files))
 
 
 @cli.command()

@@ -4,13 +4,15 @@ headers to the form's columns, and validate each record. Policy checks come afte
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 from pydantic_core import ErrorDetails
 
-from docgen.inputs import Cell, Sheet, UnreadableInput, Workbook, kind_of, read_json
+from docgen.inputs import Cell, Row, UnreadableInput, Workbook, kind_of, read_json
 from docgen.report import (
     FileResult,
     Issue,
@@ -40,28 +42,61 @@ from docgen.schemas.types import fold
 HEADER_SEARCH_ROWS = 10
 
 
-def load_file(path: str | Path, *, form: str | None = None,
-              sheet: str | None = None) -> FileResult:
-    """Read and validate every record of one file (no policy checks). Never raises for bad
-    data; an unreadable file gives a FileResult with ``unreadable`` set."""
-    path = Path(path)
-    name = str(path)
-    try:
+class FileRecords:
+    """One input file, read one record at a time.
+
+    ``issues`` holds the problems with the file itself (a missing column, a duplicated JSON
+    key); they are known before the records they affect are yielded. A file that cannot be read
+    at all, or stops being readable part way (a damaged sheet), ends with ``unreadable`` set and
+    an issue saying why; the records yielded before stay valid.
+    """
+
+    def __init__(self, path: str | Path, *, form: str | None = None,
+                 sheet: str | None = None) -> None:
+        self.path = Path(path)
+        self.name = str(path)
+        self.form = form
+        self.sheet = sheet
+        self.issues: list[Issue] = []
+        self.unreadable = False
+
+    def __iter__(self) -> Iterator[RecordResult]:
+        try:
+            yield from self._records()
+        except UnreadableInput as exc:
+            self.unreadable = True
+            self.issues.append(make_issue("unreadable", f"{self.path.name}: {exc.message}",
+                                          Location(file=self.name)))
+
+    def _records(self) -> Iterator[RecordResult]:
+        path, name = self.path, self.name
         if not path.exists():
             raise UnreadableInput(name, "matches no files." if any(c in name for c in "*?[")
                                   else "no such file.")
         kind = kind_of(path)
         if kind == "json":
-            if sheet:
+            if self.sheet:
                 raise UnreadableInput(name, "--sheet applies to workbooks, not JSON files.")
-            return _load_json(path, form)
-        if kind == "xlsx":
-            return _load_workbook(path, form, sheet)
-        raise UnreadableInput(name, _wrong_kind(path))
-    except UnreadableInput as exc:
-        result = FileResult(path=name, unreadable=True)
-        result.issues.append(make_issue("unreadable", exc.message, Location(file=name)))
-        return result
+            yield from _json_records(path, self.form, self.issues)
+        elif kind == "xlsx":
+            yield from _workbook_records(path, self.form, self.sheet, self.issues)
+        else:
+            raise UnreadableInput(name, _wrong_kind(path))
+
+    def result(self) -> FileResult:
+        """The file's result so far, without its records."""
+        return FileResult(path=self.name, issues=list(self.issues), unreadable=self.unreadable)
+
+
+def load_file(path: str | Path, *, form: str | None = None,
+              sheet: str | None = None) -> FileResult:
+    """Read and validate every record of one file (no policy checks), holding them all. Never
+    raises for bad data; an unreadable file gives a FileResult with ``unreadable`` set."""
+    reader = FileRecords(path, form=form, sheet=sheet)
+    records = list(reader)
+    result = reader.result()
+    result.records = records
+    return result
 
 
 def _wrong_kind(path: Path) -> str:
@@ -77,12 +112,11 @@ def _wrong_kind(path: Path) -> str:
 # --------------------------------------------------------------------------- JSON
 
 
-def _load_json(path: Path, form: str | None) -> FileResult:
+def _json_records(path: Path, form: str | None, issues: list[Issue]) -> Iterator[RecordResult]:
     name = str(path)
     document = read_json(path)
-    result = FileResult(path=name)
     for where, key in document.duplicate_keys:
-        result.issues.append(make_issue(
+        issues.append(make_issue(
             "duplicate-key",
             f"The key '{key}' appears twice in one object; the second would silently replace "
             "the first. Keep one.",
@@ -90,8 +124,7 @@ def _load_json(path: Path, form: str | None) -> FileResult:
             field=key,
         ))
     for record in document.records:
-        result.records.append(json_record(name, record.data, record.path, form))
-    return result
+        yield json_record(name, record.data, record.path, form)
 
 
 def json_record(name: str, data: Any, path: str = "$", form: str | None = None) -> RecordResult:
@@ -138,15 +171,12 @@ def _guess_label(data: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- workbooks
 
 
-def _load_workbook(path: Path, form: str | None, sheet: str | None) -> FileResult:
+def _workbook_records(path: Path, form: str | None, sheet: str | None,
+                      issues: list[Issue]) -> Iterator[RecordResult]:
     name = str(path)
-    result = FileResult(path=name)
     with Workbook(path) as wb:
         for model, title in _choose_sheets(wb, form, sheet):
-            issues, records = read_table(model, wb.read(title), name)
-            result.issues.extend(issues)
-            result.records.extend(records)
-    return result
+            yield from read_table(model, wb, title, name, issues)
 
 
 def _choose_sheets(wb: Workbook, form: str | None,
@@ -186,52 +216,58 @@ def _best_form(wb: Workbook, title: str, wanted: list[type[FormModel]]) -> type[
     """The form whose headers a sheet (named otherwise) carries. Every form is scored, not only
     the wanted ones: the forms share headers (Name of pupil, Date of Visit ...), and a visit
     report sheet must not be read as a risk assessment because --form said so."""
-    sheet = wb.read(title)
+    head = wb.head(title, HEADER_SEARCH_ROWS)
     best, best_score = None, 0
     for model in FORMS.values():
-        _, score = _find_header(model, sheet)
+        _, score = _find_header(model, head)
         if score > best_score:
             best, best_score = model, score
     return best if best_score >= 3 and best in wanted else None
 
 
-def _find_header(model: type[FormModel], sheet: Sheet) -> tuple[int | None, int]:
-    """The row (within the first few) that names most of the form's columns."""
+def _find_header(model: type[FormModel], head: list[Row]) -> tuple[Row | None, int]:
+    """The row (among the first few) that names most of the form's columns; the earliest
+    such row when several score the same."""
     keys = columns_by_key(model)
     best_row, best = None, 0
-    for number in sorted(sheet.rows)[:HEADER_SEARCH_ROWS]:
+    for row in sorted(head, key=lambda r: r.number):
         score = sum(
-            1 for c in sheet.rows[number]
+            1 for c in row.cells
             if isinstance(c.value, str) and fold_header(c.value) in keys
         )
         if score > best:
-            best_row, best = number, score
+            best_row, best = row, score
     return best_row, best
 
 
 def read_table(
-    model: type[FormModel], sheet: Sheet, file: str
-) -> tuple[list[Issue], list[RecordResult]]:
-    """Every row under the header row of a sheet, as validated records of ``model``."""
-    here = Location(file=file, sheet=sheet.title)
-    header_row, score = _find_header(model, sheet)
-    if header_row is None or score < 2:
+    model: type[FormModel], wb: Workbook, title: str, file: str, issues: list[Issue]
+) -> Iterator[RecordResult]:
+    """Every row under the header row of a sheet, as validated records of ``model``. Header
+    problems are added to ``issues`` before the first record is yielded."""
+    here = Location(file=file, sheet=title)
+    rows = wb.rows(title)
+    head: list[Row] = []
+    for row in rows:
+        head.append(row)
+        if len(head) >= HEADER_SEARCH_ROWS:
+            break
+    header, score = _find_header(model, head)
+    if header is None or score < 2:
+        rows.close()
         raise UnreadableInput(
             file,
-            f"sheet '{sheet.title}' has no header row with the {model.form_title} column "
+            f"sheet '{title}' has no header row with the {model.form_title} column "
             "names. Copy the header row from a fresh `docgen template "
             f"{model.form_name}`.",
         )
-    issues: list[Issue] = []
-    mapping, missing = _map_header(model, sheet.rows[header_row], here, issues)
-    records = []
-    for number in sorted(sheet.rows):
-        if number <= header_row:
-            continue
-        record = _row_record(model, sheet.rows[number], mapping, missing, here.with_(row=number))
+    mapping, missing = _map_header(model, header.cells, here, issues)
+    for row in itertools.chain(head, rows):
+        if row.number <= header.number:
+            continue  # the header itself, or notes above it (in the sheet, whatever the order)
+        record = _row_record(model, row.cells, mapping, missing, here.with_(row=row.number))
         if record is not None:
-            records.append(record)
-    return issues, records
+            yield record
 
 
 def _map_header(

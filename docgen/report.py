@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -187,8 +187,9 @@ def make_issue(
 class RecordResult:
     """One record (a workbook row or a JSON object) after validation.
 
-    ``form`` is the validated pydantic model, or None when the record could not be parsed.
-    A record is usable for documents only when it has a form and no error.
+    ``form`` is the validated pydantic model, or None when the record could not be parsed (or
+    once the record is ``slim()``: kept for its report only). A record is usable for documents
+    only when it parsed and has no error.
     """
 
     location: Location
@@ -199,13 +200,15 @@ class RecordResult:
     # maps a field path of the form to its place in the input (a cell, a JSON path)
     locate: Locator | None = field(default=None, repr=False, compare=False)
     duplicate_of: Location | None = None  # an earlier copy of the same visit
+    parsed: bool = False  # the record is a valid form (set from ``form``)
 
     def __post_init__(self) -> None:
         self.label = printable(self.label) or ""
+        self.parsed = self.parsed or self.form is not None
 
     @property
     def ok(self) -> bool:
-        return self.form is not None and not any(i.is_error for i in self.issues)
+        return self.parsed and not any(i.is_error for i in self.issues)
 
     @property
     def errors(self) -> list[Issue]:
@@ -214,6 +217,10 @@ class RecordResult:
     @property
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if not i.is_error]
+
+    def slim(self) -> RecordResult:
+        """This result without the form and its locator: what a report keeps of a record."""
+        return replace(self, form=None, locate=None, parsed=self.parsed)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -227,20 +234,44 @@ class RecordResult:
 
 
 @dataclass
+class Tally:
+    """Counts over a file's records, kept as they stream past."""
+
+    records: int = 0
+    valid: int = 0
+    errors: int = 0
+    warnings: int = 0
+
+    def add(self, record: RecordResult) -> None:
+        self.records += 1
+        self.valid += record.ok
+        errors = sum(i.is_error for i in record.issues)
+        self.errors += errors
+        self.warnings += len(record.issues) - errors
+
+
+@dataclass
 class FileResult:
-    """One input file: the records read from it and the problems with the file itself."""
+    """One input file: the problems with the file itself, the tally of its records and, when a
+    caller keeps them, the records."""
 
     path: str
     records: list[RecordResult] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)  # file-level: headers, unreadable
     unreadable: bool = False
+    tally: Tally = field(default_factory=Tally)
+
+    def __post_init__(self) -> None:
+        if self.records and not self.tally.records:
+            for record in self.records:
+                self.tally.add(record)
 
     @property
     def ok(self) -> bool:
         return (
             not self.unreadable
             and not any(i.is_error for i in self.issues)
-            and all(r.ok for r in self.records)
+            and self.tally.valid == self.tally.records
         )
 
     def all_issues(self) -> Iterator[Issue]:
@@ -259,9 +290,37 @@ class FileResult:
 
 
 class ExitCode:
-    OK = 0
-    INVALID = 1
-    USAGE = 2
+    """What the process exit code says; when several apply, the highest wins."""
+
+    OK = 0  # everything done (warnings allowed)
+    INVALID = 1  # some records invalid (the rest done)
+    USAGE = 2  # a usage error, or an input that cannot be read
+    OUTPUT = 3  # some output refused or failed (including an internal error)
+
+
+def exit_code(files: Iterable[FileResult]) -> int:
+    """2 if a file could not be read, else 1 if any record or file is invalid, else 0."""
+    files = list(files)
+    if any(f.unreadable for f in files):
+        return ExitCode.USAGE
+    return ExitCode.OK if all(f.ok for f in files) else ExitCode.INVALID
+
+
+def stats(files: Iterable[FileResult]) -> dict[str, int]:
+    """Counts over files: their records, errors and warnings."""
+    out = {"files": 0, "unreadable_files": 0, "records": 0, "valid_records": 0,
+           "invalid_records": 0, "errors": 0, "warnings": 0}
+    for f in files:
+        t = f.tally
+        file_errors = sum(i.is_error for i in f.issues)
+        out["files"] += 1
+        out["unreadable_files"] += f.unreadable
+        out["records"] += t.records
+        out["valid_records"] += t.valid
+        out["invalid_records"] += t.records - t.valid
+        out["errors"] += t.errors + file_errors
+        out["warnings"] += t.warnings + len(f.issues) - file_errors
+    return out
 
 
 @dataclass
@@ -284,22 +343,10 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        if any(f.unreadable for f in self.files):
-            return ExitCode.USAGE
-        return ExitCode.OK if self.valid else ExitCode.INVALID
+        return exit_code(self.files)
 
     def stats(self) -> dict[str, int]:
-        records = self.records
-        issues = self.issues()
-        return {
-            "files": len(self.files),
-            "unreadable_files": sum(f.unreadable for f in self.files),
-            "records": len(records),
-            "valid_records": sum(r.ok for r in records),
-            "invalid_records": sum(not r.ok for r in records),
-            "errors": sum(i.is_error for i in issues),
-            "warnings": sum(not i.is_error for i in issues),
-        }
+        return stats(self.files)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -1,16 +1,53 @@
-"""The validation report as text for a terminal (the JSON form is ``Report.to_dict()``)."""
+"""The validation report as text for a terminal (the JSON form is ``Report.to_dict()``).
+
+Text is written as records stream past (``TextReport``), so a 10,000-row workbook is reported
+without holding its records; ``format_report`` writes a report already collected.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import PurePath
 
-from docgen.report import FileResult, Issue, RecordResult, Report, inert
+from docgen.report import FileResult, Issue, RecordResult, Report, inert, stats
 
 Style = Callable[..., str]
+Echo = Callable[[str], None]
 
 
 def _plain(text: str, **_: object) -> str:
     return text
+
+
+class TextReport:
+    """Writes a report line by line: ``start_file``, then ``record`` for each record (the file's
+    own issues are written as they become known), then ``end_file``."""
+
+    def __init__(self, echo: Echo, *, style: Style = _plain, verbose: bool = True) -> None:
+        self.echo = echo
+        self.style = style
+        self.verbose = verbose
+        self._shown = 0
+
+    def start_file(self, path: str) -> None:
+        self.echo(self.style(inert(path), bold=True))
+        self._shown = 0
+
+    def file_issues(self, issues: list[Issue]) -> None:
+        """Write the file's issues not written yet."""
+        for issue in issues[self._shown:]:
+            for line in issue_lines(issue, self.style, indent="  "):
+                self.echo(line)
+        self._shown = len(issues)
+
+    def record(self, record: RecordResult) -> None:
+        if record.issues or self.verbose:
+            for line in record_lines(record, self.style):
+                self.echo(line)
+
+    def end_file(self, result: FileResult) -> None:
+        self.file_issues(result.issues)
+        self.echo("  " + file_verdict(result, self.style))
 
 
 def format_report(report: Report, *, style: Style = _plain, verbose: bool = True) -> str:
@@ -20,45 +57,52 @@ def format_report(report: Report, *, style: Style = _plain, verbose: bool = True
     listed only when ``verbose``.
     """
     lines: list[str] = []
+    out = TextReport(lines.append, style=style, verbose=verbose)
     for result in report.files:
-        lines.extend(_file_lines(result, style, verbose))
-    lines.append(summary(report))
+        out.start_file(result.path)
+        out.file_issues(result.issues)
+        for record in result.records:
+            out.record(record)
+        out.end_file(result)
+    lines.append(summary(report.files, report.policy))
     return "\n".join(lines)
 
 
-def summary(report: Report) -> str:
-    s = report.stats()
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def file_verdict(result: FileResult, style: Style = _plain) -> str:
+    """``report.xlsx: ok (4 records, all valid)``, ``... invalid (3 records, 1 valid)``,
+    ``... unreadable``."""
+    t = result.tally
+    name = inert(PurePath(result.path).name or result.path)
+    if result.unreadable:
+        state = style("unreadable", fg="red", bold=True)
+        read = f" ({_plural(t.records, 'record')} read before it)" if t.records else ""
+        return f"{name}: {state}{read}"
+    state = style("ok", fg="green") if result.ok else style("invalid", fg="red", bold=True)
+    if not t.records:
+        return f"{name}: {state} (no records)"
+    valid = "all valid" if t.valid == t.records else f"{t.valid} valid"
+    return f"{name}: {state} ({_plural(t.records, 'record')}, {valid})"
+
+
+def summary(files: Iterable[FileResult], policy: str | None = None) -> str:
+    s = stats(files)
     parts = [
-        f"{s['files']} file{'s' if s['files'] != 1 else ''}",
-        f"{s['records']} record{'s' if s['records'] != 1 else ''}: "
+        _plural(s["files"], "file"),
+        f"{_plural(s['records'], 'record')}: "
         f"{s['valid_records']} valid, {s['invalid_records']} invalid",
-        f"{s['errors']} error{'s' if s['errors'] != 1 else ''}, "
-        f"{s['warnings']} warning{'s' if s['warnings'] != 1 else ''}",
+        f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}",
     ]
     if s["unreadable_files"]:
         parts.append(f"{s['unreadable_files']} unreadable")
-    policy = f" Policy: {report.policy}." if report.policy else ""
-    return "; ".join(parts) + "." + policy
+    shown = f" Policy: {policy}." if policy else ""
+    return "; ".join(parts) + "." + shown
 
 
-def _file_lines(result: FileResult, style: Style, verbose: bool) -> list[str]:
-    state = (
-        style("unreadable", fg="red", bold=True) if result.unreadable
-        else style("ok", fg="green") if result.ok
-        else style("invalid", fg="red", bold=True)
-    )
-    lines = [f"{style(inert(result.path), bold=True)}: {state}"]
-    for issue in result.issues:
-        lines.extend(_issue_lines(issue, style, indent="  "))
-    for record in result.records:
-        if record.issues or verbose:
-            lines.extend(_record_lines(record, style))
-    if not result.records and not result.unreadable:
-        lines.append("  no records")
-    return lines
-
-
-def _record_lines(record: RecordResult, style: Style) -> list[str]:
+def record_lines(record: RecordResult, style: Style = _plain) -> list[str]:
     where = record.location
     if where.sheet:
         place = f"sheet '{inert(where.sheet)}' row {where.row}"
@@ -66,21 +110,19 @@ def _record_lines(record: RecordResult, style: Style) -> list[str]:
         place = f"{where.short()} {record.form_name or ''}".rstrip()
     counts = []
     if record.errors:
-        counts.append(f"{len(record.errors)} error{'s' if len(record.errors) != 1 else ''}")
+        counts.append(_plural(len(record.errors), "error"))
     if record.warnings:
-        counts.append(
-            f"{len(record.warnings)} warning{'s' if len(record.warnings) != 1 else ''}"
-        )
+        counts.append(_plural(len(record.warnings), "warning"))
     state = style("valid", fg="green") if record.ok else style("invalid", fg="red")
     detail = f" ({', '.join(counts)})" if counts else ""
     label = f" ({record.label})" if record.label and record.label != place else ""
     lines = [f"  {place}{label}: {state}{detail}"]
     for issue in record.issues:
-        lines.extend(_issue_lines(issue, style, indent="    "))
+        lines.extend(issue_lines(issue, style, indent="    "))
     return lines
 
 
-def _issue_lines(issue: Issue, style: Style, indent: str) -> list[str]:
+def issue_lines(issue: Issue, style: Style = _plain, indent: str = "") -> list[str]:
     colour = "red" if issue.is_error else "yellow"
     severity = style(f"{issue.severity.value:<7}", fg=colour, bold=issue.is_error)
     location = issue.location

@@ -1,10 +1,15 @@
 """Validate files against a policy: the library behind ``docgen validate`` and the first step
-of every command that produces documents."""
+of every command that produces documents.
+
+Records stream: ``check_files`` reads, validates and checks one record at a time, so a
+10,000-row workbook never has every row's form in memory at once. ``validate`` collects the
+stream into a ``Report`` for callers who want everything at hand.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +18,7 @@ from openpyxl.utils import column_index_from_string
 from docgen.inputs import discover
 from docgen.policy import CheckContext, Policy, check_form, load_policy
 from docgen.policy.hours import visit_start
-from docgen.records import json_record, load_file
+from docgen.records import FileRecords, json_record
 from docgen.report import (
     FileResult,
     Issue,
@@ -33,39 +38,112 @@ def validate(
     sheet: str | None = None,
     today: dt.date | None = None,
 ) -> Report:
-    """Validate every record in the given files and folders. Never raises for bad input."""
-    policy = load_policy(policy) if isinstance(policy, str) else policy
-    ctx = CheckContext(today=today or dt.date.today())
-    report = Report(policy=policy.id)
-    paths = list(paths)
-    files = discover(paths)
-    for path in files:
-        result = load_file(path, form=form, sheet=sheet)
-        apply_policy(result, policy, ctx)
+    """Validate every record in the given files and folders, holding them all in the report.
+    Never raises for bad input."""
+    checked = Checker(paths, policy, form=form, sheet=sheet, today=today)
+    report = Report(policy=checked.policy.id)
+    for file in checked:
+        records = list(file)
+        result = file.result()
+        result.records = records
         report.files.append(result)
-    _flag_duplicates(report.records)
-    if not files:
-        report.files.append(_nothing_found(paths))
     return report
 
 
-def apply_policy(result: FileResult, policy: Policy, ctx: CheckContext) -> None:
-    """Run the policy's checks on every record that parsed. A problem with the file itself
-    (a duplicated column, a duplicated JSON key) makes every record in it invalid: which of
-    the two values is right cannot be known."""
-    file_errors = [i for i in result.issues if i.is_error]
-    for record in result.records:
-        if record.form is not None and record.locate is not None:
-            record.issues.extend(check_form(record.form, policy, record.locate, ctx))
-        if file_errors:
-            record.issues.append(make_issue(
-                "file-error",
-                f"The file has {len(file_errors)} error{'s' if len(file_errors) != 1 else ''} "
-                "of its own (listed for the file); fix "
-                f"{'them' if len(file_errors) != 1 else 'it'} before this record can be used.",
-                record.location,
-            ))
-        record.issues.sort(key=_reading_order)
+class Checker:
+    """Files and folders checked against a policy, streamed: iterate for each file, then iterate
+    the file for its records, each with every issue it has (fields, policy, the file's own
+    errors, an earlier copy of the same visit)."""
+
+    def __init__(
+        self,
+        paths: Iterable[str | Path],
+        policy: Policy | str = "att",
+        *,
+        form: str | None = None,
+        sheet: str | None = None,
+        today: dt.date | None = None,
+    ) -> None:
+        self.paths = list(paths)
+        self.policy = load_policy(policy) if isinstance(policy, str) else policy
+        self.ctx = CheckContext(today=today or dt.date.today())
+        self.form = form
+        self.sheet = sheet
+        self.duplicates = Duplicates()
+
+    def __iter__(self) -> Iterator[CheckedFile]:
+        files = discover(self.paths)
+        if not files:
+            yield CheckedFile.nothing_found(self.paths)
+        for path in files:
+            yield CheckedFile(FileRecords(path, form=self.form, sheet=self.sheet), self)
+
+    def records(self) -> Iterator[RecordResult]:
+        """Every record of every file, in order."""
+        for file in self:
+            yield from file
+
+
+class CheckedFile:
+    """One file's records as they are checked; ``result()`` after iterating them gives the
+    file's own issues and its tally."""
+
+    def __init__(self, reader: FileRecords | None, checker: Checker | None,
+                 result: FileResult | None = None) -> None:
+        self._reader = reader
+        self._checker = checker
+        self._result = result or FileResult(path=reader.name if reader else "")
+        self.path = self._result.path
+
+    @classmethod
+    def nothing_found(cls, paths: Iterable[str | Path]) -> CheckedFile:
+        names = ", ".join(str(p) for p in paths) or "(none)"
+        result = FileResult(path=names, unreadable=True)
+        result.issues.append(make_issue(
+            "no-input", f"No .json or .xlsx files found in {names}.", Location(file=names)
+        ))
+        return cls(None, None, result)
+
+    def __iter__(self) -> Iterator[RecordResult]:
+        if self._reader is None or self._checker is None:
+            return
+        checker = self._checker
+        for record in self._reader:
+            check_record(record, checker.policy, checker.ctx, self._reader.issues)
+            checker.duplicates.check(record)
+            record.issues.sort(key=_reading_order)
+            self._result.tally.add(record)
+            yield record
+
+    @property
+    def issues(self) -> list[Issue]:
+        """The file's own issues known so far (header problems come before the records)."""
+        return self._reader.issues if self._reader is not None else self._result.issues
+
+    def result(self) -> FileResult:
+        """The file's own issues and tally (its records are not kept here)."""
+        if self._reader is not None:
+            self._result.issues = list(self._reader.issues)
+            self._result.unreadable = self._reader.unreadable
+        return self._result
+
+
+def check_record(record: RecordResult, policy: Policy, ctx: CheckContext,
+                 file_issues: Sequence[Issue] = ()) -> None:
+    """Run the policy's checks on a record that parsed. A problem with the file itself (a
+    duplicated column, a duplicated JSON key) makes the record invalid: which of the two
+    values is right cannot be known."""
+    if record.form is not None and record.locate is not None:
+        record.issues.extend(check_form(record.form, policy, record.locate, ctx))
+    file_errors = [i for i in file_issues if i.is_error]
+    if file_errors:
+        record.issues.append(make_issue(
+            "file-error",
+            f"The file has {len(file_errors)} error{'s' if len(file_errors) != 1 else ''} "
+            "of its own (listed for the file); fix "
+            f"{'them' if len(file_errors) != 1 else 'it'} before this record can be used.",
+            record.location,
+        ))
 
 
 def _reading_order(issue: Issue) -> tuple[int, int]:
@@ -80,38 +158,33 @@ def validate_record(
 ) -> RecordResult:
     """Validate one form given as a dict (as in JSON), for callers that have data, not files."""
     policy = load_policy(policy) if isinstance(policy, str) else policy
-    result = FileResult(path=source, records=[json_record(source, data)])
-    apply_policy(result, policy, CheckContext(today=today or dt.date.today()))
-    return result.records[0]
+    record = json_record(source, data)
+    check_record(record, policy, CheckContext(today=today or dt.date.today()))
+    record.issues.sort(key=_reading_order)
+    return record
 
 
-def _flag_duplicates(records: list[RecordResult]) -> None:
+class Duplicates:
     """The same form of the same visit given twice, in one file or across files: warned, and
     marked so that documents and exports use the first copy only. Only valid records count:
     an invalid copy followed by its corrected copy is a correction, not a duplicate."""
-    seen: dict[tuple[Any, ...], RecordResult] = {}
-    for record in records:
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[Any, ...], Location] = {}
+
+    def check(self, record: RecordResult) -> None:
         form = record.form
         if form is None or not record.ok:
-            continue
+            return
         key = (record.form_name, " ".join(form.pupil_name.casefold().split()),
                form.visit_date, visit_start(form)[0])
-        first = seen.setdefault(key, record)
-        if first is not record:
-            record.duplicate_of = first.location
+        first = self._seen.setdefault(key, record.location)
+        if first is not record.location:
+            record.duplicate_of = first
             record.issues.append(make_issue(
                 "duplicate-record",
-                f"The same visit ({record.label}) is also at {first.location}. Only the "
-                "first copy is used; remove one so that the visit is not filed twice.",
+                f"The same visit ({record.label}) is also at {first}. Only the first copy is "
+                "used; remove one so that the visit is not filed twice.",
                 record.location,
                 severity=Severity.WARNING,
             ))
-
-
-def _nothing_found(paths: Iterable[str | Path]) -> FileResult:
-    names = ", ".join(str(p) for p in paths) or "(none)"
-    result = FileResult(path=names, unreadable=True)
-    result.issues.append(make_issue(
-        "no-input", f"No .json or .xlsx files found in {names}.", Location(file=names)
-    ))
-    return result

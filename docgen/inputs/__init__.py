@@ -8,7 +8,7 @@ from pathlib import Path
 
 from docgen.inputs.errors import UnreadableInput
 from docgen.inputs.json_file import JsonDocument, JsonRecord, read_json
-from docgen.inputs.xlsx_file import Cell, Sheet, Workbook
+from docgen.inputs.xlsx_file import Cell, Row, Workbook
 
 SUFFIXES = {".json": "json", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 
@@ -61,7 +61,7 @@ __all__ = [
     "Cell",
     "JsonDocument",
     "JsonRecord",
-    "Sheet",
+    "Row",
     "UnreadableInput",
     "Workbook",
     "discover",

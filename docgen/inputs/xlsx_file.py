@@ -10,27 +10,29 @@ from __future__ import annotations
 
 import warnings
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Generator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import openpyxl
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from docgen.inputs.errors import UnreadableInput, read_checked
 
 MAX_XLSX_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
-MAX_ROWS = 20_000
+MAX_ROWS = 100_000
 MAX_COLUMNS = 1_000
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     value: Any
     row: int
     column: str  # letter, as Excel shows it
@@ -38,17 +40,21 @@ class Cell:
     excel_error: bool = False  # #N/A, #REF! ... shown by Excel in place of a value
 
 
-@dataclass
-class Sheet:
-    title: str
-    rows: dict[int, list[Cell]]  # row number -> its non-empty cells
+class Row(NamedTuple):
+    number: int  # as Excel shows it
+    cells: list[Cell]  # its non-empty cells, left to right
 
 
 class Workbook:
-    """An open workbook; use as a context manager so the file is closed."""
+    """An open workbook; use as a context manager so the file is closed.
+
+    Sheets are read as a stream of rows (``rows``), never held whole: a 10,000-row workbook
+    costs the memory of one row at a time. Rows come in the order the file stores them, each
+    with its own row number: some programs store rows out of order, and a row is never lost or
+    renumbered for it.
+    """
 
     def __init__(self, path: Path) -> None:
-        self._sheets: dict[str, Sheet] = {}
         self.path = path
         self.name = str(path)
         _precheck(path)
@@ -68,6 +74,7 @@ class Workbook:
             raise UnreadableInput(
                 self.name, f"is damaged or not an .xlsx workbook ({_short(exc)})."
             ) from None
+        self._percent_styles = _percent_styles(self._wb)
 
     def __enter__(self) -> Workbook:
         return self
@@ -83,69 +90,104 @@ class Workbook:
         """Visible sheets, in workbook order."""
         return [ws.title for ws in self._wb.worksheets if ws.sheet_state == "visible"]
 
-    def read(self, title: str) -> Sheet:
-        """A sheet's non-empty cells; read once, however often asked for."""
-        if title not in self._sheets:
-            self._sheets[title] = self._read(title)
-        return self._sheets[title]
+    def head(self, title: str, count: int) -> list[Row]:
+        """The first ``count`` non-empty rows of a sheet, in the order the file stores them."""
+        out: list[Row] = []
+        if count <= 0:
+            return out
+        rows = self.rows(title)
+        try:
+            for row in rows:
+                out.append(row)
+                if len(out) >= count:
+                    break
+        finally:
+            rows.close()
+        return out
 
-    def _read(self, title: str) -> Sheet:
+    def rows(self, title: str) -> Generator[Row, None, None]:
+        """Every row of a sheet that holds a value, streamed."""
         if title not in self._wb.sheetnames:
             raise UnreadableInput(self.name, f"has no sheet named '{title}'.")
-        ws = self._wb[title]
-        rows: dict[int, list[Cell]] = {}
+        if not isinstance(self._wb[title], ReadOnlyWorksheet):  # pragma: no cover
+            raise UnreadableInput(self.name, f"sheet '{title}' cannot be read.")
+        ws: Any = self._wb[title]
+        # openpyxl's own streaming parser, as its read-only mode uses it, but without the
+        # row counting that drops a row stored out of order
+        wb: Any = self._wb
+        count = 0
         try:
-            # Read-only mode trusts the sheet's recorded size, and some programs record it
-            # wrongly: without this, rows and columns beyond it would be silently skipped.
-            if isinstance(ws, ReadOnlyWorksheet):
-                ws.reset_dimensions()
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), ws._get_source() as source:
                 warnings.simplefilter("ignore")
-                for r, row in enumerate(ws.iter_rows(), start=1):
-                    read = (_cell(cell, r, c, self.name, title)
-                            for c, cell in enumerate(row, start=1))
-                    cells = [cell for cell in read if cell is not None]
-                    if cells:
-                        rows[r] = cells
-                        if len(rows) > MAX_ROWS + 1:
-                            raise UnreadableInput(
-                                self.name,
-                                f"sheet '{title}' has more than {MAX_ROWS} rows; split the "
-                                "file.",
-                            )
+                parser = WorkSheetParser(
+                    source, ws._shared_strings, data_only=False, epoch=wb.epoch,
+                    date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats,
+                )
+                for number, raw in parser.parse():
+                    cells = [cell for cell in map(self._cell, raw) if cell is not None]
+                    if not cells:
+                        continue
+                    count += 1
+                    if count > MAX_ROWS:
+                        raise UnreadableInput(
+                            self.name,
+                            f"sheet '{title}' has more than {MAX_ROWS:,} rows; split the file.",
+                        )
+                    yield Row(number, cells)
         except UnreadableInput:
             raise
         except Exception as exc:
             raise UnreadableInput(
                 self.name, f"sheet '{title}' is damaged ({_short(exc)})."
             ) from None
-        return Sheet(title, rows)
+
+    def _cell(self, raw: dict[str, Any]) -> Cell | None:
+        """A cell as docgen sees it, or None when it is blank."""
+        value = raw["value"]
+        if value is None:
+            return None
+        kind = raw["data_type"]
+        if isinstance(value, str):
+            if "_x" in value:
+                value = unescape(value)  # Excel's escapes: _x000D_ is a carriage return
+            if not value.strip():
+                return None
+        column = raw["column"]
+        if column > MAX_COLUMNS:
+            raise UnreadableInput(self.name, f"has more than {MAX_COLUMNS} columns.")
+        if isinstance(value, ArrayFormula | DataTableFormula):
+            value = getattr(value, "text", None) or "=" + type(value).__name__
+        elif (
+            kind == "n"
+            and raw["style_id"] in self._percent_styles
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+        ):
+            value = _percent(value)  # what the cell shows: 0.685 formatted as % is 68.5%
+        return Cell(
+            value,
+            raw["row"],
+            get_column_letter(column),
+            kind == "f" or (isinstance(value, str) and value.startswith("=") and kind != "s"),
+            kind == "e",
+        )
 
 
-def _cell(cell: Any, r: int, c: int, name: str, title: str) -> Cell | None:
-    """A cell as docgen sees it, or None when it is blank."""
-    value = cell.value
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if c > MAX_COLUMNS:
-        raise UnreadableInput(name, f"sheet '{title}' has more than {MAX_COLUMNS} columns.")
-    kind = getattr(cell, "data_type", None)
-    if isinstance(value, ArrayFormula | DataTableFormula):
-        value = getattr(value, "text", None) or "=" + type(value).__name__
-    elif (
-        kind == "n"
-        and isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and "%" in str(getattr(cell, "number_format", "") or "")
-    ):
-        value = _percent(value)  # what the cell shows: 0.685 formatted as % is 68.5%
-    return Cell(
-        value=value,
-        row=r,
-        column=get_column_letter(c),
-        formula=kind == "f" or (isinstance(value, str) and value.startswith("=") and kind != "s"),
-        excel_error=kind == "e",
-    )
+def _percent_styles(wb: Any) -> frozenset[int]:
+    """The cell styles whose number format shows a percentage."""
+    out = set()
+    for style_id, style in enumerate(wb._cell_styles):
+        fmt_id = style.numFmtId
+        if fmt_id < BUILTIN_FORMATS_MAX_SIZE:
+            code = BUILTIN_FORMATS.get(fmt_id, "General")
+        else:
+            try:
+                code = wb._number_formats[fmt_id - BUILTIN_FORMATS_MAX_SIZE]
+            except IndexError:
+                continue
+        if "%" in str(code):
+            out.add(style_id)
+    return frozenset(out)
 
 
 def _percent(value: float) -> str:

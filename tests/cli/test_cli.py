@@ -184,7 +184,7 @@ def test_internal_errors_do_not_show_a_traceback(monkeypatch: pytest.MonkeyPatch
     def boom(*_: Any, **__: Any) -> None:
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr("docgen.validation.validate", boom)
+    monkeypatch.setattr("docgen.validation.Checker", boom)
     monkeypatch.delenv("DOCGEN_DEBUG", raising=False)
     with pytest.raises(SystemExit) as exit_info:
         main(["validate", "x.json"])

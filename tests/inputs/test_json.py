@@ -57,7 +57,10 @@ def unreadable(path: Path, **kw: Any) -> str:
     [issue] = result.issues
     assert issue.code == "unreadable"
     assert issue.location.file == str(path)
-    return issue.message
+    # the message names the file it is about, then says what is wrong with it
+    prefix = f"{path.name}: "
+    assert issue.message.startswith(prefix), issue.message
+    return issue.message[len(prefix):]
 
 
 # --------------------------------------------------------------------------- shape

@@ -651,7 +651,9 @@ def unreadable(path: Path, **kw: Any) -> str:
     assert result.unreadable and result.records == []
     [issue] = result.issues
     assert issue.code == "unreadable" and issue.location.file == str(path)
-    return issue.message
+    prefix = f"{path.name}: "  # the message names the file it is about
+    assert issue.message.startswith(prefix), issue.message
+    return issue.message[len(prefix):]
 
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
