@@ -262,10 +262,12 @@ def read_table(
             f"{model.form_name}`.",
         )
     mapping, missing = _map_header(model, header.cells, here, issues)
+    letters = {column.path: letter for letter, column in mapping.items()}
     for row in itertools.chain(head, rows):
         if row.number <= header.number:
             continue  # the header itself, or notes above it (in the sheet, whatever the order)
-        record = _row_record(model, row.cells, mapping, missing, here.with_(row=row.number))
+        record = _row_record(model, row.cells, mapping, letters, missing,
+                             here.with_(row=row.number))
         if record is not None:
             yield record
 
@@ -321,12 +323,12 @@ def _row_record(
     model: type[FormModel],
     cells: list[Cell],
     mapping: dict[str, Column],
+    letters: dict[FieldPath, str],
     missing: set[FieldPath],
     row: Location,
 ) -> RecordResult | None:
     data: dict[str, Any] = {}
     issues: list[Issue] = []
-    letters: dict[FieldPath, str] = {c.path: letter for letter, c in mapping.items()}
     unusable: set[FieldPath] = set()  # cells already reported (formula, Excel error)
     used = False
     for cell in cells:
@@ -334,8 +336,8 @@ def _row_record(
         if column is None:
             continue
         used = True
-        where = row.with_(column=cell.column)
         if cell.formula:
+            where = row.with_(column=cell.column)
             issues.append(make_issue(
                 "formula",
                 "This cell holds a formula; docgen never evaluates formulas. Type the value "
@@ -345,6 +347,7 @@ def _row_record(
             unusable.add(column.path)
             continue
         if cell.excel_error:
+            where = row.with_(column=cell.column)
             issues.append(make_issue(
                 "excel-error",
                 f"The cell shows the Excel error {cell.value}; type the value itself.",

@@ -103,6 +103,8 @@ _ZWJ = "\u200d"  # joins emoji sequences: harmless, keep it
 def inert(text: str) -> str:
     """``text`` with every control or invisible character shown as an escape, so that nothing
     a user typed (an ANSI or OSC sequence in a cell, a file name) can act on a terminal."""
+    if text.isprintable():  # no control, format, private or unassigned character (fast, in C)
+        return text
     out = []
     for ch in text:
         if ch == "\n":

@@ -9,6 +9,7 @@ stream into a ``Report`` for callers who want everything at hand.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ from typing import Any
 from openpyxl.utils import column_index_from_string
 
 from docgen.inputs import discover
-from docgen.policy import CheckContext, Policy, check_form, load_policy
+from docgen.policy import CheckContext, Policy, active_rules, check_form, load_policy
+from docgen.policy.engine import ActiveRule
 from docgen.policy.hours import visit_start
 from docgen.records import FileRecords, json_record
 from docgen.report import (
@@ -28,6 +30,7 @@ from docgen.report import (
     Severity,
     make_issue,
 )
+from docgen.schemas import FormModel
 
 
 def validate(
@@ -70,6 +73,20 @@ class Checker:
         self.form = form
         self.sheet = sheet
         self.duplicates = Duplicates()
+        self._rules: dict[type[FormModel], list[ActiveRule]] = {}
+
+    def check(self, record: RecordResult, file_issues: Sequence[Issue] = ()) -> None:
+        """Run the policy's checks on one record, remember it for duplicates, order its
+        issues as the user reads them."""
+        form = record.form
+        rules = None
+        if form is not None:
+            rules = self._rules.get(type(form))
+            if rules is None:
+                rules = self._rules[type(form)] = active_rules(type(form), self.policy)
+        check_record(record, self.policy, self.ctx, file_issues, rules)
+        self.duplicates.check(record)
+        record.issues.sort(key=_reading_order)
 
     def __iter__(self) -> Iterator[CheckedFile]:
         files = discover(self.paths)
@@ -109,9 +126,7 @@ class CheckedFile:
             return
         checker = self._checker
         for record in self._reader:
-            check_record(record, checker.policy, checker.ctx, self._reader.issues)
-            checker.duplicates.check(record)
-            record.issues.sort(key=_reading_order)
+            checker.check(record, self._reader.issues)
             self._result.tally.add(record)
             yield record
 
@@ -129,12 +144,13 @@ class CheckedFile:
 
 
 def check_record(record: RecordResult, policy: Policy, ctx: CheckContext,
-                 file_issues: Sequence[Issue] = ()) -> None:
+                 file_issues: Sequence[Issue] = (),
+                 rules: list[ActiveRule] | None = None) -> None:
     """Run the policy's checks on a record that parsed. A problem with the file itself (a
     duplicated column, a duplicated JSON key) makes the record invalid: which of the two
     values is right cannot be known."""
     if record.form is not None and record.locate is not None:
-        record.issues.extend(check_form(record.form, policy, record.locate, ctx))
+        record.issues.extend(check_form(record.form, policy, record.locate, ctx, rules))
     file_errors = [i for i in file_issues if i.is_error]
     if file_errors:
         record.issues.append(make_issue(
@@ -170,15 +186,17 @@ class Duplicates:
     an invalid copy followed by its corrected copy is a correction, not a duplicate."""
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[Any, ...], Location] = {}
+        # a digest of each visit's key: 10,000 visits cost a few hundred kilobytes
+        self._seen: dict[bytes, Location] = {}
 
     def check(self, record: RecordResult) -> None:
         form = record.form
         if form is None or not record.ok:
             return
-        key = (record.form_name, " ".join(form.pupil_name.casefold().split()),
-               form.visit_date, visit_start(form)[0])
-        first = self._seen.setdefault(key, record.location)
+        key = repr((record.form_name, " ".join(form.pupil_name.casefold().split()),
+                    form.visit_date, visit_start(form)[0]))
+        digest = hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest()
+        first = self._seen.setdefault(digest, record.location)
         if first is not record.location:
             record.duplicate_of = first
             record.issues.append(make_issue(

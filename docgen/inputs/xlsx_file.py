@@ -16,14 +16,12 @@ from typing import Any, NamedTuple
 
 import openpyxl
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import WorkSheetParser
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from docgen.inputs.errors import UnreadableInput, read_checked
+from docgen.inputs.sheet_xml import RawCell, SheetFormats, sheet_rows
 
 MAX_XLSX_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
@@ -112,18 +110,13 @@ class Workbook:
         if not isinstance(self._wb[title], ReadOnlyWorksheet):  # pragma: no cover
             raise UnreadableInput(self.name, f"sheet '{title}' cannot be read.")
         ws: Any = self._wb[title]
-        # openpyxl's own streaming parser, as its read-only mode uses it, but without the
-        # row counting that drops a row stored out of order
         wb: Any = self._wb
+        formats = SheetFormats(ws._shared_strings, wb._date_formats, wb._timedelta_formats,
+                               wb.epoch)
         count = 0
         try:
-            with warnings.catch_warnings(), ws._get_source() as source:
-                warnings.simplefilter("ignore")
-                parser = WorkSheetParser(
-                    source, ws._shared_strings, data_only=False, epoch=wb.epoch,
-                    date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats,
-                )
-                for number, raw in parser.parse():
+            with ws._get_source() as source:
+                for number, raw in sheet_rows(source, formats):
                     cells = [cell for cell in map(self._cell, raw) if cell is not None]
                     if not cells:
                         continue
@@ -141,36 +134,22 @@ class Workbook:
                 self.name, f"sheet '{title}' is damaged ({_short(exc)})."
             ) from None
 
-    def _cell(self, raw: dict[str, Any]) -> Cell | None:
+    def _cell(self, raw: RawCell) -> Cell | None:
         """A cell as docgen sees it, or None when it is blank."""
-        value = raw["value"]
+        value = raw.value
         if value is None:
             return None
-        kind = raw["data_type"]
         if isinstance(value, str):
             if "_x" in value:
                 value = unescape(value)  # Excel's escapes: _x000D_ is a carriage return
             if not value.strip():
                 return None
-        column = raw["column"]
-        if column > MAX_COLUMNS:
+        if raw.column_number > MAX_COLUMNS:
             raise UnreadableInput(self.name, f"has more than {MAX_COLUMNS} columns.")
-        if isinstance(value, ArrayFormula | DataTableFormula):
-            value = getattr(value, "text", None) or "=" + type(value).__name__
-        elif (
-            kind == "n"
-            and raw["style_id"] in self._percent_styles
-            and isinstance(value, int | float)
-            and not isinstance(value, bool)
-        ):
+        kind = raw.kind
+        if kind == "n" and raw.style in self._percent_styles:
             value = _percent(value)  # what the cell shows: 0.685 formatted as % is 68.5%
-        return Cell(
-            value,
-            raw["row"],
-            get_column_letter(column),
-            kind == "f" or (isinstance(value, str) and value.startswith("=") and kind != "s"),
-            kind == "e",
-        )
+        return Cell(value, raw.row, raw.column, kind == "f", kind == "e")
 
 
 def _percent_styles(wb: Any) -> frozenset[int]:

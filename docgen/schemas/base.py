@@ -104,9 +104,12 @@ class SignOffLine:
 
 
 class Part(BaseModel):
-    """A group of fields inside a form (a staff member, the vehicle, one hazard)."""
+    """A group of fields inside a form (a staff member, the vehicle, one hazard).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Validators are built on first use (``defer_build``): a run that reads only visit reports
+    never spends the time and memory to build the risk assessment's."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     # True for a row of tick boxes on paper ("Is the pupil: [] CP/CIN [] CME ..."): its yes/no
     # fields print as boxes on one line, any text fields as detail lines after it.

@@ -265,5 +265,3 @@ class RiskAssessment(FormModel):
                                    self.principal_name, AuthoriserRole.HEADTEACHER))
         return out
 
-
-RiskAssessment.model_rebuild()

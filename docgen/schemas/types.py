@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, Self
 
 from pydantic import (
@@ -68,10 +69,9 @@ class Choice(StrEnum):
     def parse(cls, raw: Any) -> Any:
         if isinstance(raw, cls) or not isinstance(raw, str):
             return raw
-        key = _fold(raw)
-        for member in cls:
-            if key in (_fold(member.value), _fold(member.label)):
-                return member
+        member = _choice_keys(cls).get(_fold(raw))
+        if member is not None:
+            return member
         choices = "; ".join(cls.labels())
         raise PydanticCustomError(
             "choice",
@@ -80,11 +80,23 @@ class Choice(StrEnum):
         )
 
 
+@cache
+def _choice_keys(cls: type[Choice]) -> dict[str, Choice]:
+    """Each member by the folded form of its code and of its label."""
+    keys: dict[str, Choice] = {}
+    for member in cls:
+        keys.setdefault(_fold(member.value), member)
+        keys.setdefault(_fold(member.label), member)
+    return keys
+
+
+_DASHES = re.compile(r"[\u2010-\u2015\-_/]")
+
+
 def _fold(text: str) -> str:
     """Case-, space- and dash-insensitive key for matching what people type."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"[\u2010-\u2015\-_/]", " ", text)
-    return " ".join(text.split())
+    return " ".join(_DASHES.sub(" ", text).split())
 
 
 def fold(text: str) -> str:
@@ -345,16 +357,20 @@ ClockTime = Annotated[
 # (they can make a printed name read differently from what is stored), surrogates, private-use
 # points and Unicode noncharacters. Other unassigned points are allowed: to an older Unicode
 # database than the sender's phone, a new emoji is unassigned.
-_FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Co"}
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
+# One character class, searched in C: controls (Cc) but tab and newline, surrogates (Cs),
+# private use (Co), bidi controls, noncharacters.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff"
+    "\U000f0000-\U000ffffd\U00100000-\U0010fffd" + _BIDI_CONTROLS + _NONCHARACTERS + "]"
+)
 
 
 def _forbidden(ch: str) -> bool:
-    code = ord(ch)
-    noncharacter = 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
-    return (
-        unicodedata.category(ch) in _FORBIDDEN_CATEGORIES or ch in _BIDI_CONTROLS or noncharacter
-    )
+    return _FORBIDDEN.match(ch) is not None
 
 
 def _clean(raw: Any, *, multiline: bool) -> Any:
@@ -379,15 +395,13 @@ def _clean(raw: Any, *, multiline: bool) -> Any:
         raise PydanticCustomError(
             "text", "This field is a single line; remove the line breaks.", {}
         )
-    for ch in text:
-        if ch in "\n\t":
-            continue
-        if _forbidden(ch):
-            raise PydanticCustomError(
-                "text",
-                "Contains an invisible control character (U+{code}); retype the text.",
-                {"code": f"{ord(ch):04X}"},
-            )
+    bad = _FORBIDDEN.search(text)
+    if bad is not None:
+        raise PydanticCustomError(
+            "text",
+            "Contains an invisible control character (U+{code}); retype the text.",
+            {"code": f"{ord(bad.group()):04X}"},
+        )
     text = text.strip()
     if not multiline:
         text = " ".join(text.split())
