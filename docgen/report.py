@@ -21,7 +21,8 @@ MAX_ECHO = 80  # characters of a given value echoed back in a message
 
 
 class Severity(StrEnum):
-    """How much an issue matters: an error blocks documents, a warning is carried on them."""
+    """How much an issue matters: an error blocks documents (unless it is one that must never
+    block: see ``Issue.blocking``), a warning is carried on them."""
 
     ERROR = "error"
     WARNING = "warning"
@@ -141,10 +142,20 @@ class Issue:
     value: str | None = None  # already made printable
     rule: str | None = None  # policy rule id, for policy checks
     citation: str | None = None  # the policy paragraph a rule enforces
+    # False for an error whose purpose is to make something be reported (a welfare concern to
+    # the DSL): blocking the record would stop the very document that reports it, so the
+    # document is produced and carries the error in a red banner, headed by ``alert``.
+    blocking: bool = True
+    alert: str | None = None  # the banner's headline, e.g. "... not yet reported to the DSL"
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def blocks(self) -> bool:
+        """An error that stops documents being produced."""
+        return self.is_error and self.blocking
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -156,6 +167,8 @@ class Issue:
             "value": self.value,
             "rule": self.rule,
             "citation": self.citation,
+            "blocking": self.blocks,
+            "alert": self.alert,
         }
 
 
@@ -169,6 +182,8 @@ def make_issue(
     value: Any = None,
     rule: str | None = None,
     citation: str | None = None,
+    blocking: bool = True,
+    alert: str | None = None,
 ) -> Issue:
     text = inert(message)
     if len(text) > MAX_MESSAGE:
@@ -182,6 +197,8 @@ def make_issue(
         value=printable(value),
         rule=rule,
         citation=citation,
+        blocking=blocking,
+        alert=alert,
     )
 
 
@@ -190,8 +207,10 @@ class RecordResult:
     """One record (a workbook row or a JSON object) after validation.
 
     ``form`` is the validated pydantic model, or None when the record could not be parsed (or
-    once the record is ``slim()``: kept for its report only). A record is usable for documents
-    only when it parsed and has no error.
+    once the record is ``slim()``: kept for its report only). A record is valid (``ok``) when
+    it parsed and has no error; it is usable for documents when it parsed and has no blocking
+    error (``usable``): a report whose only errors are gaps that must be reported (a welfare
+    concern not yet with the DSL) is printed, loudly.
     """
 
     location: Location
@@ -213,8 +232,18 @@ class RecordResult:
         return self.parsed and not any(i.is_error for i in self.issues)
 
     @property
+    def usable(self) -> bool:
+        """The form parsed and no error blocks its documents."""
+        return self.parsed and not any(i.blocks for i in self.issues)
+
+    @property
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.is_error]
+
+    @property
+    def alerts(self) -> list[Issue]:
+        """Errors that do not block: printed in the document's red banner."""
+        return [i for i in self.issues if i.is_error and not i.blocking]
 
     @property
     def warnings(self) -> list[Issue]:
@@ -230,6 +259,7 @@ class RecordResult:
             "form": self.form_name,
             "label": self.label,
             "valid": self.ok,
+            "usable": self.usable,
             "duplicate_of": self.duplicate_of.to_dict() if self.duplicate_of else None,
             "issues": [i.to_dict() for i in self.issues],
         }

@@ -4,6 +4,10 @@ of every command that produces documents.
 Records stream: ``check_files`` reads, validates and checks one record at a time, so a
 10,000-row workbook never has every row's form in memory at once. ``validate`` collects the
 stream into a ``Report`` for callers who want everything at hand.
+
+A visit report is checked against the risk assessment of its visit, wherever in the run that
+assessment is: a first pass reads the run's risk assessments and keeps a short summary of each
+(``docgen.policy.assessments``), the second checks every record.
 """
 
 from __future__ import annotations
@@ -11,13 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
-from docgen.inputs import discover
+from docgen.inputs import discover, kind_of
 from docgen.policy import CheckContext, Policy, active_rules, check_form, load_policy
+from docgen.policy.assessments import AssessmentIndex, AssessmentLookup, AssessmentSummary
 from docgen.policy.engine import ActiveRule
 from docgen.policy.hours import visit_start
 from docgen.records import FileRecords, json_record
@@ -30,7 +36,7 @@ from docgen.report import (
     Severity,
     make_issue,
 )
-from docgen.schemas import FormModel
+from docgen.schemas import FormModel, RiskAssessment
 
 
 def validate(
@@ -92,8 +98,25 @@ class Checker:
         files = discover(self.paths)
         if not files:
             yield CheckedFile.nothing_found(self.paths)
+        self.ctx = replace(self.ctx, assessments=self.assessments(files))
         for path in files:
             yield CheckedFile(FileRecords(path, form=self.form, sheet=self.sheet), self)
+
+    def assessments(self, files: Sequence[Path]) -> AssessmentLookup | None:
+        """The first pass: a summary of every risk assessment of the run that parses, by
+        visit. None when the run holds none (or only one form is read): nothing was looked up,
+        and the report checks that need an assessment stay silent rather than say every
+        visit lacks one."""
+        if self.form is not None:
+            return None
+        index = AssessmentIndex()
+        for path in files:
+            # a workbook's risk-assessment sheets only; a JSON file says each record's form
+            form = RiskAssessment.form_name if kind_of(path) == "xlsx" else None
+            for record in FileRecords(path, form=form, sheet=self.sheet):
+                if isinstance(record.form, RiskAssessment):
+                    index.add(AssessmentSummary.of(record.form, record.location))
+        return index if len(index) else None
 
     def records(self) -> Iterator[RecordResult]:
         """Every record of every file, in order."""
@@ -170,19 +193,21 @@ def _reading_order(issue: Issue) -> tuple[int, int]:
 
 def validate_record(
     data: dict[str, Any], policy: Policy | str = "att", *, today: dt.date | None = None,
-    source: str = "<data>",
+    source: str = "<data>", assessments: AssessmentLookup | None = None,
 ) -> RecordResult:
-    """Validate one form given as a dict (as in JSON), for callers that have data, not files."""
+    """Validate one form given as a dict (as in JSON), for callers that have data, not files.
+    ``assessments`` finds the risk assessment a report is checked against."""
     policy = load_policy(policy) if isinstance(policy, str) else policy
     record = json_record(source, data)
-    check_record(record, policy, CheckContext(today=today or dt.date.today()))
+    check_record(record, policy, CheckContext(today=today or dt.date.today(),
+                                              assessments=assessments))
     record.issues.sort(key=_reading_order)
     return record
 
 
 class Duplicates:
     """The same form of the same visit given twice, in one file or across files: warned, and
-    marked so that documents and exports use the first copy only. Only valid records count:
+    marked so that documents and exports use the first copy only. Only usable records count:
     an invalid copy followed by its corrected copy is a correction, not a duplicate."""
 
     def __init__(self) -> None:
@@ -191,7 +216,7 @@ class Duplicates:
 
     def check(self, record: RecordResult) -> None:
         form = record.form
-        if form is None or not record.ok:
+        if form is None or not record.usable:
             return
         key = repr((record.form_name, " ".join(form.pupil_name.casefold().split()),
                     form.visit_date, visit_start(form)[0]))

@@ -7,7 +7,8 @@ office check-in sheet) to ``docgen/templates/docx/``. Both carry the same tags a
 ``Document`` (docgen/render/document.py); the renderer passes two names: ``doc`` (the Document)
 and ``logo`` (the school's logo as an InlineImage, or None).
 
-The body is generic: a title, the intro line, the reviewer's box of policy warnings (only when
+The body is generic: the red banner of what must be acted on now (only when there are alerts),
+a title, the intro line, the reviewer's box of policy warnings (only when
 there are warnings), then ``{%p for section in doc.sections %}`` / ``{%p for block in
 section.blocks %}``: question-and-answer rows as a two-column table (``{%tr for row in
 block.rows %}``), grids as bordered tables whose columns come from the data (``{%tc for col in
@@ -55,6 +56,8 @@ EMPHASIS_FILL = "FFF2CC"
 WARN_FILL = "FFF5E6"
 WARN_RULE = "C55A11"
 WARN_INK = "843C0C"
+ALERT_FILL = "FDECEE"  # the red banner: what must be acted on now
+ALERT_RULE = "B00020"
 
 A4 = (11906, 16838)  # twips
 MARGIN = 1020  # 18 mm
@@ -163,6 +166,8 @@ def setup_styles(doc: Any) -> None:
     warning = add("Form Warning", size=9, left=340, hanging=340, after=20)
     warning.element.get_or_add_pPr().append(_tabs(340))
     add("Form Citation", size=8, italic=True, color=GREY, left=340, after=80)
+    add("Form Alert Head", size=12, bold=True, color=ALERT_RULE, before=40, keep_next=True)
+    add("Form Alert", size=9, after=60)
     add("Form Marking", size=9, bold=True, color=INK, align="center", after=60, spacing=20)
     add("Form School", size=13, bold=True, color=NAVY)
     add("Form School Detail", size=8, color=GREY)
@@ -368,10 +373,12 @@ def row_props(row: Any, *, cant_split: str | None = "true", header: bool = False
 
 
 def cell_props(cell: Any, *, fill: str | None = None, valign: str | None = None,
-               cell_borders: Any = None) -> None:
+               cell_borders: Any = None, width: tuple[str, str] | None = None) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
     # CT_TcPr order: tcW, gridSpan, vMerge, tcBorders, shd, noWrap, tcMar, textDirection,
     # tcFitText, vAlign
+    if width is not None:
+        tcpr.append(el("w:tcW", w=width[0], type=width[1]))
     if cell_borders is not None:
         tcpr.append(cell_borders)
     if fill is not None:
@@ -417,7 +424,12 @@ def grid_table(flow: Flow, width: int, *, matrix: bool) -> None:
     row_props(header, header=True)
     first, middle, last = header.cells
     Flow(first).tag("{%tc for col in block.grid.columns %}")
-    cell_props(middle, fill=HEAD_FILL)
+    # a grid that names its column widths (percent) gets them; DocxRenderer makes the
+    # table's grid follow these widths
+    cell_props(middle, fill=HEAD_FILL, width=(
+        f"{{{{ (block.grid.widths[loop.index0] * {width} // 100) if block.grid.widths "
+        "else 0 }}",
+        "{{ 'dxa' if block.grid.widths else 'auto' }}"))
     Flow(middle).p(head_style, "{{ col }}")
     Flow(last).tag("{%tc endfor %}")
     loop_row(tbl, 1, "{%tr for cells in block.grid.rows %}")
@@ -426,8 +438,8 @@ def grid_table(flow: Flow, width: int, *, matrix: bool) -> None:
                                f"|list)|max > {LONG_ROW} else 'true' }}}}")
     first, middle, last = body.cells
     Flow(first).tag("{%tc for cell in cells %}")
-    fill = (f"{{{{ '{EMPHASIS_FILL}' if cell.emphasis else ('{LABEL_FILL}' if cell.header "
-            "else 'auto') }}")
+    fill = (f"{{{{ '{ALERT_FILL}' if cell.alarm else ('{EMPHASIS_FILL}' if cell.emphasis "
+            f"else ('{LABEL_FILL}' if cell.header else 'auto')) }}}}")
     cell_props(middle, fill=fill)
     answer(Flow(middle), "cell", body_style)
     Flow(last).tag("{%tc endfor %}")
@@ -437,6 +449,29 @@ def grid_table(flow: Flow, width: int, *, matrix: bool) -> None:
                              "risk assessment.")
     else:
         spacer(flow)
+
+
+def alerts_box(flow: Flow, width: int) -> None:
+    """The red banner above the title: what must be acted on now."""
+    flow.tag("{%p if doc.alerts %}")
+    tbl = table(flow.container, 1, [width], rule=ALERT_RULE, inside=False)
+    cell = tbl.rows[0].cells[0]
+    cell_props(cell, fill=ALERT_FILL,
+               cell_borders=borders("w:tcBorders", ALERT_RULE, 18, 0))
+    inner = Flow(cell)
+    inner.tag("{%p for a in doc.alerts %}")
+    inner.p("Form Alert Head", "{{ a.headline }}")
+    inner.tag("{%p if a.message %}")
+    paragraph = inner.p("Form Alert")
+    paragraph.add_run("{{ a.field }}").bold = True
+    paragraph.add_run("{% if a.field %}: {% endif %}{{ a.message }}")
+    inner.tag("{%p endif %}")
+    inner.tag("{%p if a.citation %}")
+    inner.p("Form Citation", "{{ a.citation }}")
+    inner.tag("{%p endif %}")
+    inner.tag("{%p endfor %}")
+    spacer(flow)
+    flow.tag("{%p endif %}")
 
 
 def warnings_box(flow: Flow, width: int) -> None:
@@ -497,6 +532,7 @@ def signoff_table(flow: Flow, width: int) -> None:
 
 def body(doc: Any, width: int) -> None:
     flow = Flow(doc)
+    alerts_box(flow, width)
     flow.p("Title", "{{ doc.title }}")
     flow.tag("{%p if doc.intro %}")
     flow.p("Form Intro", "{{ doc.intro }}")

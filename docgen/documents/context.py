@@ -10,6 +10,7 @@ from typing import Any
 
 from docgen.config import SchoolConfig
 from docgen.documents.document import (
+    Alert,
     Answer,
     Block,
     Document,
@@ -39,17 +40,27 @@ def school_header(config: SchoolConfig) -> SchoolHeader:
                         logo=str(s.logo) if s.logo else None, trust=s.trust)
 
 
+GENERIC_ALERT = "Not done yet: act on it now"
+
+
 def build_document(
     form: FormModel,
     config: SchoolConfig,
     policy: Policy,
-    warnings: Sequence[Issue] = (),
+    issues: Sequence[Issue] = (),
 ) -> Document:
-    """The printable document of one valid form, with its policy warnings for the reviewer."""
+    """The printable document of a usable form. Its errors (only those that never block, such
+    as a welfare concern not yet reported to the DSL) go in a red banner at the top; its
+    warnings in the box for the reviewer."""
     sections = _sections(form)
+    alerts = tuple(
+        Alert(headline=i.alert or GENERIC_ALERT, message=i.message, field=i.field or "",
+              citation=i.citation or "")
+        for i in issues if i.is_error
+    )
     notices = tuple(
         Notice(field=w.field or "", message=w.message, citation=w.citation or "")
-        for w in warnings if not w.is_error
+        for w in issues if not w.is_error
     )
     return Document(
         kind=form.form_name,
@@ -58,6 +69,7 @@ def build_document(
         subject=form.record_label(),
         sections=sections,
         marking=config.documents.marking,
+        alerts=alerts,
         warnings=notices,
         signoffs=_signoffs(form, config, policy),
         intro=_intro(form),

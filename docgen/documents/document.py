@@ -36,6 +36,7 @@ class Answer:
     options: tuple[Option, ...] = ()
     header: bool = False  # a grid's row heading
     emphasis: bool = False  # differs from the generic assessment
+    alarm: bool = False  # printed in red: e.g. a visit that must not go ahead
 
     @property
     def paragraphs(self) -> list[str]:
@@ -56,6 +57,9 @@ class Grid:
     rows: tuple[tuple[Answer, ...], ...]
     kind: Literal["table", "matrix"] = "table"
     caption: str = ""
+    # each column's share of the width, in percent (summing to 100); empty: the renderer
+    # decides (a wide sheet names them, so that no column is squeezed)
+    widths: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,17 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """A gap that must be acted on now, printed in a red banner at the top of the document:
+    a welfare concern not yet reported to the DSL, a visit that is not authorised."""
+
+    headline: str  # e.g. "Welfare concern not yet reported to the DSL: report it now"
+    message: str = ""  # what exactly, and what to do
+    field: str = ""
+    citation: str = ""
+
+
+@dataclass(frozen=True)
 class SignOff:
     role: str
     name: str = ""  # printed if known; otherwise a line to write on
@@ -105,6 +120,7 @@ class Document:
     subject: str  # who the document is about, for the footer: the pupil, or the date
     sections: tuple[Section, ...]
     marking: str = "OFFICIAL-SENSITIVE"
+    alerts: tuple[Alert, ...] = ()  # the red banner at the top
     warnings: tuple[Notice, ...] = ()
     signoffs: tuple[SignOff, ...] = ()
     intro: str = ""  # a line under the title
@@ -114,7 +130,10 @@ class Document:
 
     def texts(self) -> list[str]:
         """Every label and answer in reading order: what a reader of either format sees."""
-        out = [self.title]
+        out: list[str] = []
+        for alert in self.alerts:  # the banner, above the title
+            out += [alert.headline, alert.message]
+        out.append(self.title)
         if self.intro:
             out.append(self.intro)
         out += [n.message for n in self.warnings]

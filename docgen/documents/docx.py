@@ -21,6 +21,7 @@ from typing import Any
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, Template, nodes
@@ -155,6 +156,7 @@ class DocxRenderer:
             raise DocxTemplateError(f"Word template {where}: {exc}") from exc
         except SyntaxError as exc:  # lxml's XMLSyntaxError: the template made broken XML
             raise DocxTemplateError(f"Word template {where} produced invalid XML: {exc}") from exc
+        _grid_widths_from_cells(template.docx)
         _set_properties(template.docx, document)
         out = io.BytesIO()
         template.save(out)
@@ -198,6 +200,28 @@ def _is_docx(data: bytes) -> bool:
             return "word/document.xml" in z.namelist()
     except zipfile.BadZipFile:
         return False
+
+
+def _grid_widths_from_cells(docx: Any) -> None:
+    """A table whose first row gives every cell a width (a grid that names its column widths,
+    e.g. the check-in sheet) gets those widths as its columns: docxtpl shares a table's width
+    equally among the columns a ``{%tc for %}`` loop makes, and Word and LibreOffice lay out
+    fixed tables by the grid."""
+    for table in docx.element.body.iter(qn("w:tbl")):
+        grid = table.find(qn("w:tblGrid"))
+        first = table.find(qn("w:tr"))
+        if grid is None or first is None:
+            continue
+        widths = []
+        for cell in first.findall(qn("w:tc")):
+            tcw = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+            if tcw is None or tcw.get(qn("w:type")) != "dxa" or not int(tcw.get(qn("w:w"), 0)):
+                break
+            widths.append(tcw.get(qn("w:w")))
+        columns = grid.findall(qn("w:gridCol"))
+        if widths and len(widths) == len(columns) == len(first.findall(qn("w:tc"))):
+            for column, w in zip(columns, widths, strict=True):
+                column.set(qn("w:w"), w)
 
 
 def _set_properties(docx: Any, document: Document) -> None:

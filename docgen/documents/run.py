@@ -1,6 +1,8 @@
-"""Render many records to files: validate, build each valid record's document, write it in
+"""Render many records to files: validate, build each usable record's document, write it in
 every requested format under a safe, predictable name. One bad record never stops the run, and
-none disappears silently: each is written, refused (the file exists) or rejected (invalid)."""
+none disappears silently: each is written, refused (the file exists) or rejected (invalid).
+A record whose only errors never block (a welfare concern not yet reported to the DSL) is
+written, with those errors in its red banner, and still counts as invalid for the exit code."""
 
 from __future__ import annotations
 
@@ -62,6 +64,7 @@ class RenderRun:
     report: Report
     outcomes: list[Outcome] = field(default_factory=list)
     rejected: list[RecordResult] = field(default_factory=list)
+    alerted: list[RecordResult] = field(default_factory=list)  # written, with errors to act on
     skipped: list[RecordResult] = field(default_factory=list)  # later copies of a visit
     note: str = ""  # e.g. "no visits on that date"
 
@@ -79,6 +82,10 @@ class RenderRun:
             label = f" ({record.label})" if record.label else ""
             out.append(f"rejected {record.location}{label}: {errors} error"
                        f"{'s' if errors != 1 else ''}; no document written")
+        for record in self.alerted:
+            alerts = len(record.alerts)
+            out.append(f"printed {record.location} ({record.label}) with {alerts} error"
+                       f"{'s' if alerts != 1 else ''} to act on now, in a red banner")
         for record in self.skipped:
             out.append(f"skipped {record.location} ({record.label}): the same visit as "
                        f"{record.duplicate_of}; printed once")
@@ -99,13 +106,13 @@ class RenderRun:
 
     @property
     def exit_code(self) -> int:
-        """As ``validate``: 1 if a record was rejected as invalid; 2 if a file was unreadable
-        or an output was refused or failed."""
+        """As ``validate``: 1 if a record was rejected as invalid or printed with errors; 2 if
+        a file was unreadable or an output was refused or failed."""
         if any(f.unreadable for f in self.report.files) or any(
             o.status != "written" for o in self.outcomes
         ):
             return ExitCode.USAGE
-        return ExitCode.INVALID if self.rejected else ExitCode.OK
+        return ExitCode.INVALID if self.rejected or self.alerted else ExitCode.OK
 
 
 def _write_all(
@@ -161,14 +168,16 @@ def render_paths(
     run = RenderRun(report)
     jobs = []
     for record in report.records:
-        if not record.ok:
+        if not record.usable:
             run.rejected.append(record)
             continue
         if record.duplicate_of is not None:
             run.skipped.append(record)
             continue
+        if record.alerts:
+            run.alerted.append(record)
         form_obj = record.form
-        assert form_obj is not None  # a valid record has its form
+        assert form_obj is not None  # a usable record has its form
         forename, surname = split_name(form_obj.pupil_name)
         stem = file_stem(
             config.documents.naming,
@@ -182,7 +191,7 @@ def render_paths(
         )
 
         def make(form: FormModel = form_obj, record: RecordResult = record) -> Document:
-            return build_document(form, config, policy, record.warnings)
+            return build_document(form, config, policy, record.issues)
 
         jobs.append((make, stem, record.label))
     _write_all(run, jobs, Path(out_dir), formats, overwrite,

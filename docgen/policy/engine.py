@@ -47,6 +47,8 @@ def check_form(
                     value=None if finding.value is None else display(finding.value),
                     rule=rule.id,
                     citation=cite,
+                    blocking=not rule.never_blocks,
+                    alert=(finding.alert or rule.alert) if rule.never_blocks else None,
                 )
             )
     return issues

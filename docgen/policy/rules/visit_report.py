@@ -91,7 +91,8 @@ def unusual_details(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Findi
 
 
 @rule("report.welfare-details", "Welfare concerns are described", VR, form_rule=True,
-      cite=FORM)
+      cite=FORM, never_blocks=True,
+      alert="Welfare concern not yet described: describe it and tell the DSL now")
 def welfare_details(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
     if vr.welfare_concerns and not vr.welfare_details:
         yield Finding(
@@ -189,7 +190,8 @@ def adult_present(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding
         )
 
 
-@rule("report.welfare-dsl", "Welfare concerns are reported to the DSL", VR)
+@rule("report.welfare-dsl", "Welfare concerns are reported to the DSL", VR, never_blocks=True,
+      alert="Welfare concern not yet reported to the DSL: report it now")
 def welfare_dsl(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
     if vr.welfare_concerns and vr.concerns_reported_to_dsl is not True:
         yield Finding(
@@ -199,7 +201,9 @@ def welfare_dsl(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-@rule("report.safety-reported", "A visit ended for staff safety is reported", VR)
+@rule("report.safety-reported", "A visit ended for staff safety is reported", VR,
+      never_blocks=True,
+      alert="Visit ended for staff safety not yet reported in writing: report it now")
 def safety_reported(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
     if vr.left_for_safety and vr.safety_reported is not True:
         yield Finding(
@@ -219,7 +223,9 @@ def agreements(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-@rule("report.attendance-threshold", "Attendance below the threshold is notified", VR)
+@rule("report.attendance-threshold", "Attendance below the threshold is notified", VR,
+      never_blocks=True,
+      alert="Low attendance not yet notified to the authorities: notify them now")
 def attendance_threshold(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
     limit = policy.attendance_notify_below
     if limit is not None and vr.attendance_percent is not None and vr.attendance_percent < limit:
@@ -300,7 +306,9 @@ def tutoring_door(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding
         )
 
 
-@rule("report.incident-reported", "Anything unusual is reported to the headteacher", VR)
+@rule("report.incident-reported", "Anything unusual is reported to the headteacher", VR,
+      never_blocks=True,
+      alert="Incident not yet reported to the headteacher: report it now")
 def incident_reported(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
     if vr.anything_unusual and vr.incident_reported is not True:
         yield Finding(
