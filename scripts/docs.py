@@ -19,7 +19,9 @@ from docgen.cli import cli
 from docgen.policy import PRESETS, load_policy
 from docgen.policy.catalogue import checks_markdown
 from docgen.schemas import FORMS
+from docgen.schemas.base import FormModel
 from docgen.schemas.columns import columns
+from docgen.schemas.fields import FieldNode, tree
 
 ROOT = Path(__file__).resolve().parent.parent
 HELP_WIDTH = 100
@@ -87,7 +89,50 @@ def forms_reference() -> str:
             lines.append(f"| {col.section} | {col.header}{' *' if col.required else ''} | "
                          f"`{path}` | {kind} | {help_text} |")
         lines.append("")
+        lines += provenance(model)
     return "\n".join(lines)
+
+
+def _hinted(model: type[FormModel]) -> list[tuple[str, FieldNode]]:
+    """Every declared field (parts' fields too) with its JSON path, in the form's order."""
+    out: list[tuple[str, FieldNode]] = []
+
+    def walk(nodes: tuple[FieldNode, ...], prefix: str) -> None:
+        for node in nodes:
+            if not node.in_workbook:
+                continue
+            path = f"{prefix}{node.name}{'[n]' if node.is_list else ''}"
+            out.append((path, node))
+            if node.is_part and node.type.__name__ != "HazardMatrix":
+                walk(node.children, path + ".")
+
+    walk(tree(model), "")
+    return out
+
+
+def provenance(model: type[FormModel]) -> list[str]:
+    """Where the form departs from its paper form: the fields added, each with the policy
+    paragraph or practice that justifies it, and every change of wording."""
+    hinted = _hinted(model)
+    lines = [f"### Beyond the paper form: fields added to {model.paper}", "",
+             "Every other field is the paper form's, in its words.", ""]
+    lines += _grouped([(path, node, node.source) for path, node in hinted if node.source])
+    lines += ["", f"### Wording changed from {model.paper}", ""]
+    lines += _grouped([(path, node, node.wording) for path, node in hinted if node.wording])
+    lines.append("")
+    return lines
+
+
+def _grouped(entries: list[tuple[str, FieldNode, str]]) -> list[str]:
+    """One bullet per reason: fields next to each other with the same reason share it."""
+    groups: list[tuple[list[str], str]] = []
+    for path, node, why in entries:
+        named = f"**{node.label}** (`{path}`)"
+        if groups and groups[-1][1] == why:
+            groups[-1][0].append(named)
+        else:
+            groups.append(([named], why))
+    return [f"- {', '.join(names)}: {why}" for names, why in groups]
 
 
 def _replace(text: str, name: str, body: str) -> str:

@@ -35,6 +35,8 @@ def field(
     no_echo: bool = False,
     in_workbook: bool = True,
     collapsed: bool = False,
+    source: str | None = None,
+    wording: str | None = None,
     max_length: int | None = None,
     **constraints: Any,
 ) -> Any:
@@ -51,6 +53,9 @@ def field(
     in_workbook: False for fields a workbook does not carry as a column.
     collapsed: for a part, its workbook columns are grouped and folded away (the hazard
         matrix, which keeps its generic assessment unless a cell is changed).
+    source: for a field that is not on the paper form (the appendix), the policy paragraph or
+        the practice that justifies adding it, quoted briefly. docs/forms.md lists them.
+    wording: for a field whose words differ from the paper form's, what changed and why.
     """
     meta: dict[str, Any] = {}
     if section:
@@ -67,6 +72,10 @@ def field(
         meta["in_workbook"] = False
     if collapsed:
         meta["collapsed"] = True
+    if source:
+        meta["source"] = source
+    if wording:
+        meta["wording"] = wording
     kwargs: dict[str, Any] = {"title": label, "description": help or None, **constraints}
     if meta:
         kwargs["json_schema_extra"] = {META_KEY: meta}
@@ -138,6 +147,7 @@ class FormModel(Part):
 
     form_name: ClassVar[str]  # the value of the JSON ``form`` field, and the CLI's FORM name
     form_title: ClassVar[str]  # the printed title
+    paper: ClassVar[str]  # the paper form it follows, e.g. "Appendix 1 of the ATT procedure"
     sheet_title: ClassVar[str]  # the workbook sheet holding one row per visit
     # What the workbook's Instructions sheet says about this form beyond the general notes.
     workbook_notes: ClassVar[tuple[str, ...]] = ()

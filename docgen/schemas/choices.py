@@ -81,3 +81,21 @@ class Animals(Choice):
     NONE = ("none", "No animals")
     SECURED = ("secured", "Kept in another room or outside")
     IN_ROOM = ("in_room", "In the room during the visit")
+
+
+class SpokenTo(Choice):
+    """Whether staff spoke to the pupil, and who else was there."""
+
+    ALONE = ("alone", "Yes, alone")
+    WITH_PARENT = ("with_parent", "Yes, with a parent/carer present")
+    WITH_OTHER = ("with_other", "Yes, with someone else present")
+    NOT_SPOKEN = ("not_spoken", "No")
+
+
+class LadoReferral(Choice):
+    """The headteacher's decision on an allegation against staff: a referral to the Local
+    Authority Designated Officer, or handling as a low-level concern."""
+
+    REFERRED = ("referred", "Referred to the LADO")
+    LOW_LEVEL = ("low_level", "Not referred: handled as a low-level concern")
+    UNDECIDED = ("undecided", "Not yet decided")

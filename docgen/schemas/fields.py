@@ -43,6 +43,8 @@ class FieldNode:
     no_echo: bool  # never repeat the value back (the code-word question)
     in_workbook: bool
     collapsed: bool  # a part whose workbook columns are grouped and folded away
+    source: str | None  # why a field not on the paper form was added (policy or practice)
+    wording: str | None  # how its words differ from the paper form's, and why
     info: FieldInfo
     type: Any  # the value's type; for a list, the item's type
     is_list: bool
@@ -145,6 +147,8 @@ def _node(model: type[BaseModel], name: str, section: str | None) -> FieldNode:
         no_echo=bool(meta.get("no_echo")),
         in_workbook=bool(meta.get("in_workbook", True)),
         collapsed=bool(meta.get("collapsed")),
+        source=meta.get("source"),
+        wording=meta.get("wording"),
         info=info,
         type=tp,
         is_list=is_list,
