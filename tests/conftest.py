@@ -35,8 +35,9 @@ RA: dict[str, Any] = {
     "parents_informed": True,
     "staff": [
         {"name": "Alex Adams", "mobile": "07700 900001", "dbs_checked": True,
-         "home_visit_trained": True},
-        {"name": "Bo Brown", "mobile": "07700 900002", "dbs_checked": True},
+         "home_visit_trained": True, "violence_training": True},
+        {"name": "Bo Brown", "mobile": "07700 900002", "dbs_checked": True,
+         "violence_training": True},
     ],
     "why_required": "Attendance has fallen.",
     "overall_risk": "low",
@@ -74,6 +75,7 @@ REPORT: dict[str, Any] = {
     "welfare_concerns": False,
     "discussed": "Attendance",
     "agreed": "Jane will attend every day.",
+    "agreement_review_date": "2026-12-04",
     "arrival_time": "10:00",
     "leaving_time": "10:30",
 }

@@ -84,7 +84,7 @@ def _signoffs(form: FormModel, config: SchoolConfig, policy: Policy) -> tuple[Si
         AuthoriserRole.HEADTEACHER: config.school.headteacher,
     }
     lines = []
-    for line in form.sign_offs(list(policy.authorisers)):
+    for line in form.sign_offs(policy.authorising_roles):
         holder = holders.get(line.signer, "") if line.signer else ""
         lines.append(SignOff(line.role, line.name or holder))
     return tuple(lines)

@@ -17,6 +17,7 @@ def catalogue(policies: list[Policy]) -> list[dict[str, Any]]:
             "forms": [f.form_name for f in rule.forms],
             "title": rule.title,
             "kind": "form" if rule.form_rule else "policy",
+            "never_blocks": rule.never_blocks,
             "policies": {},
         }
         for policy in policies:
@@ -43,7 +44,12 @@ def checks_markdown(policies: list[Policy]) -> str:
     for row in rows:
         forms = ", ".join(row["forms"])
         cells = [row["policies"][i]["severity"] for i in ids]
-        lines.append(f"| `{row['id']}` | {forms} | {row['title']} | " + " | ".join(cells) + " |")
+        title = row["title"] + (" *(never blocks)*" if row["never_blocks"] else "")
+        lines.append(f"| `{row['id']}` | {forms} | {title} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("*(never blocks)*: the check's purpose is to make something be reported; its "
+                 "error is listed, and the record's document is still printed, with the gap in "
+                 "a red banner at the top.")
     lines.append("")
     lines.append("Form checks hold under every policy and cite the form they come from. "
                  "Policy checks cite the paragraph they enforce:")
@@ -66,7 +72,8 @@ def checks_text(policy: Policy) -> str:
         entry = row["policies"][policy.id]
         if entry["severity"] == "off":
             continue
-        lines.append(f"{entry['severity']:<8} {row['id']:<28} {row['title']}")
+        title = row["title"] + (" (never blocks)" if row["never_blocks"] else "")
+        lines.append(f"{entry['severity']:<8} {row['id']:<28} {title}")
         if entry["cite"]:
             lines.append(f"{'':<37} {entry['cite']}")
     return "\n".join(lines)

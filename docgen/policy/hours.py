@@ -1,5 +1,8 @@
-"""School hours: when a visit counts as in school hours, and which part of it does not.
-One place, read by the rules and by the office check-in sheet."""
+"""School hours and terms: when a visit counts as in school hours, and which part of it does
+not. One place, read by the rules and by the office check-in sheet.
+
+A weekday is a school day unless the school's terms are given and it falls outside them (the
+holidays), or it is one of the school's closure days (INSET days, bank holidays in term)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,27 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from docgen.schemas import FormModel, RiskAssessment, VisitReport
-from docgen.schemas.types import ClockTime, display
+from docgen.schemas.types import ClockTime, UKDate, display
+
+
+class Term(BaseModel):
+    """One school term, from its first day to its last (half-term holidays are closures, or
+    two terms)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: UKDate = Field(description="First day of the term")
+    end: UKDate = Field(description="Last day of the term")
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Term:
+        if self.start > self.end:
+            raise ValueError(f"a term cannot end ({display(self.end)}) before it starts "
+                             f"({display(self.start)})")
+        return self
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
 
 
 class SchoolDay(BaseModel):
@@ -18,6 +41,15 @@ class SchoolDay(BaseModel):
     end: ClockTime = Field(default=dt.time(15, 30), description="School hours end")
     weekdays_only: bool = Field(
         default=True, description="Saturdays and Sundays are outside school hours"
+    )
+    terms: list[Term] = Field(
+        default_factory=list,
+        description="The school's terms; a weekday outside every term is in the holidays. "
+        "None given: every weekday is a school day",
+    )
+    closures: list[UKDate] = Field(
+        default_factory=list,
+        description="Days in term the school is closed (INSET days, bank holidays)",
     )
 
     @model_validator(mode="after")
@@ -29,10 +61,21 @@ class SchoolDay(BaseModel):
             )
         return self
 
+    def not_a_school_day(self, day: dt.date) -> str | None:
+        """Why ``day`` is not a school day (a weekend, a closure, the holidays), or None."""
+        when = f"{day.strftime('%A')} {display(day)}"
+        if self.weekdays_only and day.weekday() >= 5:
+            return f"{when} is not a school day"
+        if day in self.closures:
+            return f"{when} is a day the school is closed"
+        if self.terms and not any(day in term for term in self.terms):
+            return f"{when} is in the school holidays"
+        return None
+
     def contains(self, when: dt.datetime) -> bool:
         """Whether a visit starting at ``when`` starts in school hours: one starting as the
         school day ends is after hours."""
-        if self.weekdays_only and when.weekday() >= 5:
+        if self.not_a_school_day(when.date()) is not None:
             return False
         return self.start <= when.time() < self.end
 
@@ -71,8 +114,9 @@ def out_of_hours_part(
 ) -> tuple[str, str] | None:
     """Like ``outside_school_hours``, with which part of the visit is out of hours: "day",
     "start" or "until"."""
-    if hours.weekdays_only and day.weekday() >= 5:
-        return f"{day.strftime('%A')} {display(day)} is not a school day", "day"
+    not_school = hours.not_a_school_day(day)
+    if not_school is not None:
+        return not_school, "day"
     span = f"({display(hours.start)} to {display(hours.end)})"
     if start is not None and not hours.contains(dt.datetime.combine(day, start)):
         return f"{display(start)} is outside school hours {span}", "start"

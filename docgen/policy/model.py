@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from docgen.policy.hours import SchoolDay
-from docgen.schemas.choices import AuthoriserRole, VisitPurpose
+from docgen.schemas.choices import AuthoriserRole, Likelihood, RiskLevel, VisitPurpose
 from docgen.schemas.types import ClockTime
 
 SeverityName = Literal["error", "warning", "off"]
@@ -45,6 +45,29 @@ class CheckIns(BaseModel):
     every_minutes: int | None = Field(default=None, ge=15, le=24 * 60)
 
 
+class RiskScale(BaseModel):
+    """The risk scale of the hazard matrix, as far as it can be written down.
+
+    Appendix 1 rates each hazard's likelihood from a closed list and its severity of harm in
+    free text (as on the paper form), then gives it a risk level. Only the likelihood can be
+    read, so the scale says, for each likelihood, the lowest risk level a hazard of that
+    likelihood may be given; the assessor raises it further for a severe harm. The default:
+    a Likely or Very Likely hazard is never Low (the generic assessment rates every hazard a
+    Remote Possibility, Low)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    minimum_level: dict[Likelihood, RiskLevel] = Field(
+        default_factory=lambda: {Likelihood.LIKELY: RiskLevel.MEDIUM,
+                                 Likelihood.VERY_LIKELY: RiskLevel.MEDIUM},
+        description="For each likelihood, the lowest risk level a hazard may be given "
+        "(likelihoods not named: any level)",
+    )
+
+    def lowest_level(self, likelihood: Likelihood) -> RiskLevel:
+        return self.minimum_level.get(likelihood, RiskLevel.LOW)
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -58,6 +81,10 @@ class Policy(BaseModel):
     )
     authorisers: list[AuthoriserRole] = Field(
         min_length=1, description="Roles that may authorise a visit"
+    )
+    deputy_dsl_may_authorise: bool = Field(
+        default=False,
+        description="Where the DSL may authorise a visit, a Deputy DSL may too",
     )
     purposes: list[VisitPurpose] = Field(
         min_length=1, description="Purposes the policy lists for a home visit"
@@ -74,6 +101,7 @@ class Policy(BaseModel):
         description="Attendance (%) over three months below which the authorities are notified",
     )
     checkins: CheckIns = Field(default_factory=CheckIns)
+    risk_scale: RiskScale = Field(default_factory=RiskScale)
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
 
     @field_validator("purposes", mode="before")
@@ -82,6 +110,16 @@ class Policy(BaseModel):
         if value == "all":
             return list(VisitPurpose)
         return value
+
+    @property
+    def authorising_roles(self) -> list[AuthoriserRole]:
+        """Who may authorise a visit: the policy's roles, with the Deputy DSL where the
+        policy lets a deputy authorise for the DSL."""
+        roles = list(self.authorisers)
+        if (self.deputy_dsl_may_authorise and AuthoriserRole.DSL in roles
+                and AuthoriserRole.DEPUTY_DSL not in roles):
+            roles.insert(roles.index(AuthoriserRole.DSL) + 1, AuthoriserRole.DEPUTY_DSL)
+        return roles
 
     def setting(self, rule_id: str) -> RuleSetting | None:
         setting = self.rules.get(rule_id)

@@ -27,7 +27,7 @@ from docgen.policy import (
 )
 from docgen.report import Severity
 from docgen.schemas import RiskAssessment, VisitReport
-from docgen.schemas.choices import AuthoriserRole, VisitPurpose
+from docgen.schemas.choices import AuthoriserRole, Likelihood, RiskLevel, VisitPurpose
 from docgen.validation import validate_record
 
 
@@ -69,7 +69,9 @@ def test_att_knobs_follow_the_procedure(att: Policy) -> None:
     assert att.min_staff == 2  # §1.3 always two members of staff
     assert att.lone_visits == "never"
     assert att.authorisers == [AuthoriserRole.DSL]  # §1.1
-    assert att.evening_from == dt.time(18, 0)  # §7.5
+    assert att.evening_from == dt.time(17, 0)  # §7.5; 17:00 is when evenings begin
+    assert not att.deputy_dsl_may_authorise  # §1.1 names the DSL
+    assert att.authorising_roles == [AuthoriserRole.DSL]
     assert VisitPurpose.TUTORING not in att.purposes  # not a §3.1 reason
     assert VisitPurpose.SUSPECTED_HOLIDAY in att.purposes
     assert att.max_wait_minutes is None and att.attendance_notify_below is None
@@ -84,12 +86,24 @@ def test_westside_knobs_follow_the_policy(westside: Policy) -> None:
     assert westside.attendance_notify_below == 70
     assert (westside.checkins.first_after_minutes, westside.checkins.every_minutes) == (10, 120)
     assert westside.evening_from is None
+    assert westside.authorising_roles == [AuthoriserRole.HEADTEACHER]
 
 
 @pytest.mark.parametrize("name", PRESETS)
 def test_preset_school_day(name: str) -> None:
     day = load_policy(name).school_day
     assert (day.start, day.end, day.weekdays_only) == (dt.time(8, 30), dt.time(15, 30), True)
+    assert (day.terms, day.closures) == ([], [])  # a school adds its own
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_preset_risk_scale_writes_the_likelihoods_that_cannot_be_low(name: str) -> None:
+    scale = load_policy(name).risk_scale
+    assert scale.minimum_level == {Likelihood.LIKELY: RiskLevel.MEDIUM,
+                                   Likelihood.VERY_LIKELY: RiskLevel.MEDIUM}
+    assert scale.lowest_level(Likelihood.REMOTE) is RiskLevel.LOW
+    assert scale.lowest_level(Likelihood.POSSIBLE) is RiskLevel.LOW
+    assert preset_toml(name)["risk_scale"]["minimum_level"]  # written in the preset
 
 
 @pytest.mark.parametrize("name", PRESETS)
@@ -134,8 +148,12 @@ def test_active_rules_are_the_form_rules_and_the_switched_on_ones(name: str) -> 
 
 
 def test_the_presets_differ_where_the_policies_do(att: Policy, westside: Policy) -> None:
-    assert att.setting("ra.staff-dbs") is None
-    assert westside.setting("ra.staff-dbs") is not None
+    # DBS checks are required under both: staff visiting homes are checked
+    assert att.rules["ra.staff-dbs"].severity == westside.rules["ra.staff-dbs"].severity == "error"
+    assert att.setting("report.threat-police") is None  # ATT: leave, tell the academy
+    assert westside.setting("report.threat-police") is not None
+    assert att.setting("ra.staff-violence-training") is None
+    assert westside.rules["ra.staff-violence-training"].severity == "error"
     assert att.setting("report.dsl-consulted") is not None
     assert westside.setting("report.dsl-consulted") is None
     assert att.rules["report.risk-assessment"].severity == "warning"
@@ -227,7 +245,7 @@ SCHOOL_YAML = """
     extends: att
     id: brookside
     name: Brookside Primary Home Visit Policy
-    evening_from: 17:00
+    evening_from: 16:30
     max_wait_minutes: 15
     school_day:
       start: 9:00
@@ -253,7 +271,7 @@ def school_yaml(tmp_path: Path) -> Policy:
 
 def test_school_yaml_overrides_knobs(school_yaml: Policy) -> None:
     assert school_yaml.id == "brookside"
-    assert school_yaml.evening_from == dt.time(17, 0)
+    assert school_yaml.evening_from == dt.time(16, 30)
     assert school_yaml.school_day.start == dt.time(9, 0)
     assert school_yaml.school_day.end == dt.time(15, 15)
     assert school_yaml.max_wait_minutes == 15
@@ -266,8 +284,8 @@ def test_school_yaml_takes_effect_in_validation(
     school_yaml: Policy, valid_ra: Callable[[str], dict[str, Any]], report: dict[str, Any],
     today: dt.date,
 ) -> None:
-    ra = {**valid_ra("att"), "code_word_agreed": False, "planned_start": "17:15",
-          "expected_return": "18:00"}
+    ra = {**valid_ra("att"), "code_word_agreed": False, "planned_start": "16:30",
+          "expected_return": "17:00"}
     att = codes(validate_record(ra, "att", today=today))
     assert att == {"ra.code-word": "error"}
     school = codes(validate_record(ra, school_yaml, today=today))
@@ -298,7 +316,7 @@ def test_school_file_does_not_change_the_preset(school_toml: Policy, school_yaml
     assert load_policy("westside").max_wait_minutes == 20
     assert load_policy("westside").setting("ra.staff-dbs") is not None
     assert load_policy("att").setting("ra.code-word") is not None
-    assert load_policy("att").evening_from == dt.time(18, 0)
+    assert load_policy("att").evening_from == dt.time(17, 0)
 
 
 def test_a_complete_file_without_extends(tmp_path: Path) -> None:
@@ -334,6 +352,40 @@ def test_policy_file_times_as_toml_times(tmp_path: Path) -> None:
     assert (policy.evening_from, policy.school_day.end) == (dt.time(17, 30), dt.time(16, 0))
 
 
+def test_school_settings_terms_closures_deputy_and_scale(tmp_path: Path) -> None:
+    path = write(tmp_path, "trust.toml", """
+        extends = "att"
+        id = "trust"
+        deputy_dsl_may_authorise = true
+        evening_from = "18:00"
+
+        [school_day]
+        terms = [
+            { start = 2026-09-02, end = 2026-12-18 },
+            { start = "05/01/2027", end = "26/03/2027" },
+        ]
+        closures = [2026-11-27, "30/11/2026"]
+
+        [risk_scale.minimum_level]
+        very_likely = "high"
+    """)
+    policy = load_policy(path)
+    assert policy.authorising_roles == [AuthoriserRole.DSL, AuthoriserRole.DEPUTY_DSL]
+    assert policy.evening_from == dt.time(18, 0)
+    day = policy.school_day
+    assert [(t.start, t.end) for t in day.terms] == [
+        (dt.date(2026, 9, 2), dt.date(2026, 12, 18)), (dt.date(2027, 1, 5), dt.date(2027, 3, 26))]
+    assert day.closures == [dt.date(2026, 11, 27), dt.date(2026, 11, 30)]
+    # the preset's scale, with the school's change laid over it
+    assert policy.risk_scale.lowest_level(Likelihood.VERY_LIKELY) is RiskLevel.HIGH
+    assert policy.risk_scale.lowest_level(Likelihood.LIKELY) is RiskLevel.MEDIUM
+
+
+def test_deputy_setting_does_nothing_where_the_dsl_does_not_authorise(tmp_path: Path) -> None:
+    path = write(tmp_path, "w.toml", 'extends = "westside"\ndeputy_dsl_may_authorise = true\n')
+    assert load_policy(path).authorising_roles == [AuthoriserRole.HEADTEACHER]
+
+
 # --------------------------------------------------------------------------- errors
 
 BAD: list[Any] = [
@@ -350,8 +402,8 @@ BAD: list[Any] = [
     pytest.param("x.toml", 'extends = "att"\n[rules."ra.staff-dbs"]\nseverity = "fatal"\n',
                  ("rules.ra.staff-dbs.severity", "'error', 'warning' or 'off'"),
                  id="bad-severity"),
-    pytest.param("x.toml", 'extends = "att"\n[rules."ra.staff-dbs"]\ncite = "x"\n',
-                 ("rules.ra.staff-dbs.severity", "Field required"), id="no-severity"),
+    pytest.param("x.toml", 'extends = "att"\n[rules."ra.times"]\ncite = "x"\n',
+                 ("rules.ra.times.severity", "Field required"), id="no-severity"),
     pytest.param("x.toml", 'extends = "att"\n[rules."ra.staff-dbs"]\nseverity = "on"\n',
                  ("severity",), id="severity-on"),
     pytest.param("x.toml", 'extends = "att"\nrules = ["ra.staff-dbs"]\n',
@@ -391,6 +443,16 @@ BAD: list[Any] = [
                  ("school_day", "must be before they end"), id="day-ends-before-it-starts"),
     pytest.param("x.json", '{"extends": "att"}', ("ends in .toml, .yaml or .yml",),
                  id="wrong-suffix"),
+    pytest.param("x.toml", 'extends = "att"\n[school_day]\n'
+                 'terms = [{ start = 2026-12-18, end = 2026-09-02 }]\n',
+                 ("school_day.terms.0", "cannot end (02/09/2026) before it starts"),
+                 id="term-ends-before-it-starts"),
+    pytest.param("x.toml", 'extends = "att"\n[school_day]\nclosures = ["11/23/2026"]\n',
+                 ("school_day.closures.0", "not a date"), id="month-first-closure"),
+    pytest.param("x.toml", 'extends = "att"\n[risk_scale.minimum_level]\nlikely = "severe"\n',
+                 ("risk_scale.minimum_level", "severe"), id="bad-risk-level"),
+    pytest.param("x.toml", 'extends = "att"\n[risk_scale.minimum_level]\nsure = "high"\n',
+                 ("risk_scale.minimum_level", "sure"), id="bad-likelihood"),
 ]
 
 

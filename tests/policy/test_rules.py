@@ -4,7 +4,8 @@ The fail table below has one row per (rule, preset, variant): a change to a form
 under the preset, and what the rule must then report: the severity the preset gives it, where
 the issue points (JSON path and printed field label) and the words its message must contain.
 A meta-test makes sure every rule in ``RULES`` has a row, so a new rule without a test fails
-the suite.
+the suite. A row for a check of a report against its risk assessment gives the assessment
+(``assessment``: changes to the preset's valid risk assessment), which the run then holds.
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ from typing import Any
 import pytest
 
 from docgen.policy import PRESETS, RULES, CheckContext, Policy, active_rules, load_policy
-from docgen.report import Issue, RecordResult
+from docgen.policy.assessments import AssessmentIndex, AssessmentSummary
+from docgen.policy.catalogue import checks_markdown
+from docgen.policy.hours import Term
+from docgen.policy.registry import rule as register_rule
+from docgen.report import Issue, Location, RecordResult
 from docgen.schemas import FormModel, RiskAssessment, VisitReport
+from docgen.schemas.choices import Likelihood, RiskLevel
 from docgen.validation import validate_record
 
 DROP = object()  # a change that removes the key
@@ -65,6 +71,13 @@ OUT_OF_HOURS_OK = {
     "responsible_contact": {"name": "Dee Lead", "phone": "07700 900099"},
 }
 SATURDAY = "2026-11-21"
+PERIOD = {"attendance_from": "20/08/2026", "attendance_to": "19/11/2026"}
+WELFARE = {"welfare_concerns": True, "welfare_details": "Pupil had an unexplained bruise.",
+           "concerns_reported_to_dsl": True, "immediate_danger": False}
+INCIDENT = {"unusual_details": "Father shouted and raised a fist.", "incident_reported": True}
+# The risk assessment of the base report's visit (the same pupil and date), authorised before.
+ASSESSED = {"visit_date": "2026-11-20", "authorised_on": "2026-11-18"}
+BY_REFERENCE = {"visit_reference": "HV-2026-001"}
 FORM_MODELS: dict[str, type[FormModel]] = {"ra": RiskAssessment, "report": VisitReport}
 
 
@@ -115,6 +128,7 @@ class Fail:
     at: tuple[tuple[str, str], ...]  # every (JSON path, field label) the rule reports
     words: tuple[str, ...] = ()
     name: str = ""
+    assessment: dict[str, Any] | None = None  # the run's risk assessment, as changes
 
     def param(self) -> Any:
         return pytest.param(self, id=_id(self.rule, self.policy, self.form, self.name))
@@ -127,6 +141,7 @@ class Pass:
     form: str
     changes: dict[str, Any] = field(default_factory=dict)
     name: str = ""
+    assessment: dict[str, Any] | None = None
 
     def param(self) -> Any:
         return pytest.param(self, id=_id(self.rule, self.policy, self.form, self.name))
@@ -134,14 +149,20 @@ class Pass:
 
 def fails(rule: str, policies: tuple[str, ...] | str, form: str, changes: dict[str, Any],
           severity: str | dict[str, str], at: list[tuple[str, str]], words: tuple[str, ...] = (),
-          name: str = "") -> list[Fail]:
+          name: str = "", assessment: dict[str, Any] | None = None) -> list[Fail]:
     """Rows for one variant under each of ``policies``; ``severity`` may differ per policy."""
     policies = (policies,) if isinstance(policies, str) else policies
     return [
         Fail(rule, p, form, changes, severity if isinstance(severity, str) else severity[p],
-             tuple(at), words, name)
+             tuple(at), words, name, assessment)
         for p in policies
     ]
+
+
+def passes(rule: str, policies: tuple[str, ...] | str, form: str, changes: dict[str, Any],
+           name: str, assessment: dict[str, Any] | None = None) -> list[Pass]:
+    policies = (policies,) if isinstance(policies, str) else policies
+    return [Pass(rule, p, form, changes, name, assessment) for p in policies]
 
 
 # --------------------------------------------------------------------------- the fail table
@@ -155,8 +176,11 @@ FAIL: list[Fail] = [
     *fails("visit.evening", "att", "ra", {"planned_start": "18:00", "expected_return": "19:00"},
            WARNING, [("$.planned_start", "Planned start time")], ("evening", "18:00"),
            name="at-evening-start"),
-    *fails("visit.evening", "att", "ra", {"planned_start": "17:30", "expected_return": "18:30"},
-           WARNING, [("$.expected_return", "Expected return time")], ("until 18:30",),
+    *fails("visit.evening", "att", "ra", {"planned_start": "17:00", "expected_return": "17:45"},
+           WARNING, [("$.planned_start", "Planned start time")], ("evening", "17:00"),
+           name="from-17:00"),
+    *fails("visit.evening", "att", "ra", {"planned_start": "16:30", "expected_return": "17:30"},
+           WARNING, [("$.expected_return", "Expected return time")], ("until 17:30",),
            name="runs-into-evening"),
     *fails("visit.evening", "att", "report",
            {"visit_time": "7:30pm", "arrival_time": "19:30", "leaving_time": "20:00"},
@@ -215,12 +239,21 @@ FAIL: list[Fail] = [
            ("lone-working risk assessment",), name="no-lone-working-assessment"),
     *fails("ra.staff-mobile", BOTH, "ra", {"staff.1.mobile": DROP}, ERROR,
            [("$.staff[1].mobile", "Staff member 2: Mobile number")], ("Bo Brown", "mobile")),
-    *fails("ra.staff-dbs", "westside", "ra", {"staff.1.dbs_checked": False}, ERROR,
+    *fails("ra.staff-dbs", BOTH, "ra", {"staff.1.dbs_checked": False}, ERROR,
            [("$.staff[1].dbs_checked", "Staff member 2: DBS check in place")],
            ("Bo Brown", "recorded as No", "DBS"), name="dbs-no"),
-    *fails("ra.staff-dbs", "westside", "ra", {"staff.0.dbs_checked": DROP}, ERROR,
+    *fails("ra.staff-dbs", BOTH, "ra", {"staff.0.dbs_checked": DROP}, ERROR,
            [("$.staff[0].dbs_checked", "Staff member 1: DBS check in place")],
            ("Alex Adams", "not recorded"), name="dbs-blank"),
+    *fails("ra.staff-violence-training", "westside", "ra",
+           {"staff.1.violence_training": False}, ERROR,
+           [("$.staff[1].violence_training", "Staff member 2: Trained in preventing violence")],
+           ("Bo Brown", "recorded as No", "prevention of violence"), name="no"),
+    *fails("ra.staff-violence-training", "westside", "ra",
+           {"staff.0.violence_training": DROP, "staff.1.violence_training": DROP}, ERROR,
+           [("$.staff[0].violence_training", "Staff member 1: Trained in preventing violence"),
+            ("$.staff[1].violence_training", "Staff member 2: Trained in preventing violence")],
+           ("Alex Adams", "Bo Brown", "not recorded"), name="blank"),
     *fails("ra.staff-trained", "westside", "ra", {"staff.0.home_visit_trained": False},
            WARNING, [("$.staff[0].home_visit_trained", "Staff member 1: Trained in home visiting")],
            ("trained in home visiting",)),
@@ -294,6 +327,21 @@ FAIL: list[Fail] = [
     *fails("ra.reassess-hazards", BOTH, "ra", {**KNOWN_RISKS, "hazards": DROP}, WARNING,
            [("$.hazards.aggressive_person.likelihood", "Aggressive person hazard: Likelihood")],
            ("generic", "likelihood")),
+    # "Very Likely" aggression rated Low, overall Low: the level cannot be dodged
+    *fails("ra.hazard-level", BOTH, "ra",
+           {"hazards": {"aggressive_person": {"likelihood": "Very Likely", "risk_level": "Low"}}},
+           ERROR,
+           [("$.hazards.aggressive_person.risk_level", "Aggressive person hazard: Risk Level")],
+           ("Very Likely", "Low", "at least Medium"), name="very-likely-low"),
+    *fails("ra.hazard-level", BOTH, "ra",
+           {"hazards": {"animals": {"likelihood": "likely"},
+                        "driving": {"likelihood": "very_likely"}}}, ERROR,
+           [("$.hazards.driving.risk_level", "Driving hazard: Risk Level"),
+            ("$.hazards.animals.risk_level", "Animals hazard: Risk Level")],
+           ("'Driving' is rated Very Likely", "'Attack by dog or other animal' is rated Likely"),
+           name="two-hazards-generic-low"),
+    *fails("ra.known-risks-low", BOTH, "ra", KNOWN_RISKS, WARNING,
+           [("$.overall_risk", "Overall risk level")], ("Known risks", "overall risk is Low")),
     # -- risk assessment: arrangements ----------------------------------------------------------
     *fails("ra.parents-informed", BOTH, "ra", {"parents_informed": False}, WARNING,
            [("$.unannounced_reason", "If not, why not")], ("emergency",)),
@@ -404,9 +452,21 @@ FAIL: list[Fail] = [
            ("say whether",)),
     *fails("report.unusual-details", BOTH, "report", {"anything_unusual": True}, ERROR,
            [("$.unusual_details", "What happened?")], ("unusual",)),
-    *fails("report.welfare-details", BOTH, "report",
-           {"welfare_concerns": True, "concerns_reported_to_dsl": True}, ERROR,
-           [("$.welfare_details", "Details of the welfare concerns")], ("welfare",)),
+    *fails("report.welfare-details", BOTH, "report", {**WELFARE, "welfare_details": DROP},
+           ERROR, [("$.welfare_details", "Details of the welfare concerns")], ("welfare",),
+           name="no-details"),
+    *fails("report.welfare-details", BOTH, "report", {**WELFARE, "immediate_danger": DROP},
+           ERROR,
+           [("$.immediate_danger", "Did you believe the pupil was in immediate danger?")],
+           ("immediate danger",), name="danger-unanswered"),
+    *fails("report.referral-details", BOTH, "report", {"social_care_referral": True}, ERROR,
+           [("$.referral_date", "Date of the referral"), ("$.referral_by", "Referral made by")],
+           ("record its date", "record who made it"), name="both"),
+    *fails("report.referral-details", BOTH, "report",
+           {"social_care_referral": True, "referral_date": "24/11/2026",
+            "referral_by": "Dee Lead"}, ERROR,
+           [("$.referral_date", "Date of the referral")], ("24/11/2026", "in the future"),
+           name="future"),
     *fails("report.inform-who", BOTH, "report", {"inform_others": True}, ERROR,
            [("$.inform_who", "Who needs to be informed?"),
             ("$.inform_by", "Who will pass on this information?")],
@@ -450,6 +510,20 @@ FAIL: list[Fail] = [
             "concerns_reported_to_dsl": False}, ERROR,
            [("$.concerns_reported_to_dsl", "Have the welfare concerns been reported to the DSL?")],
            ("DSL",), name="not-reported"),
+    *fails("report.danger-police", BOTH, "report", {**WELFARE, "immediate_danger": True},
+           ERROR, [("$.police_called", "Were the police called (999)?")],
+           ("immediate danger", "999"), name="unanswered"),
+    *fails("report.danger-police", BOTH, "report",
+           {**WELFARE, "immediate_danger": True, "police_called": False}, ERROR,
+           [("$.police_called", "Were the police called (999)?")], ("999",), name="no"),
+    *fails("report.pupil-seen", BOTH, "report",
+           {"purpose": "welfare_check", "pupil_seen": False}, WARNING,
+           [("$.pupil_seen", "Did you see the pupil?")],
+           ("pupil was not seen", "Tell the DSL", "referral to children's social care",
+            "police"), name="not-seen"),
+    *fails("report.pupil-seen", BOTH, "report", {"purpose": "welfare_check", **NOBODY_HOME},
+           WARNING, [("$.pupil_seen", "Did you see the pupil?")],
+           ("not recorded as seen",), name="nobody-home"),
     *fails("report.safety-reported", BOTH, "report", {"left_for_safety": True}, ERROR,
            [("$.safety_reported", "Has this been reported in writing to the headteacher?")],
            ("in writing to the headteacher",)),
@@ -473,10 +547,43 @@ FAIL: list[Fail] = [
     *fails("report.tutoring-door", "westside", "report", {"purpose": "tutoring"}, WARNING,
            [("$.door_open", "Tutoring: was the door of the room kept open?")],
            ("not recorded",), name="unanswered"),
-    *fails("report.incident-reported", "westside", "report",
+    *fails("report.incident-reported", BOTH, "report",
            {"anything_unusual": True, "unusual_details": "Raised voices next door."}, ERROR,
            [("$.incident_reported", "Has anything unusual been reported to the headteacher?")],
-           ("headteacher",)),
+           ("Something unusual happened", "headteacher / Principal"), name="unusual"),
+    *fails("report.incident-reported", BOTH, "report",
+           {**INCIDENT, "incident_reported": False, "allegation_made": True,
+            "lado_referral": "referred"}, ERROR,
+           [("$.incident_reported", "Has anything unusual been reported to the headteacher?")],
+           ("An allegation was made against a member of staff",), name="allegation"),
+    *fails("report.incident-reported", BOTH, "report",
+           {**INCIDENT, "incident_reported": DROP, "threatened": True, "threat_police": True},
+           ERROR,
+           [("$.incident_reported", "Has anything unusual been reported to the headteacher?")],
+           ("Staff were threatened",), name="threat"),
+    *fails("report.incident-reported", BOTH, "report",
+           {**INCIDENT, "incident_reported": DROP, "physical_intervention": True}, ERROR,
+           [("$.incident_reported", "Has anything unusual been reported to the headteacher?")],
+           ("physical intervention",), name="intervention"),
+    *fails("report.unusual-details", BOTH, "report",
+           {"threatened": True, "threat_police": True, "incident_reported": True}, ERROR,
+           [("$.unusual_details", "What happened?")], ("Staff were threatened",),
+           name="threat"),
+    *fails("report.threat-police", "westside", "report",
+           {**INCIDENT, "threatened": True}, ERROR,
+           [("$.threat_police", "Were the police contacted about the threat or violence?")],
+           ("contact the police",), name="unanswered"),
+    *fails("report.threat-police", "westside", "report",
+           {**INCIDENT, "threatened": True, "threat_police": False}, ERROR,
+           [("$.threat_police", "Were the police contacted about the threat or violence?")],
+           ("contact the police",), name="no"),
+    *fails("report.allegation-lado", BOTH, "report", {**INCIDENT, "allegation_made": True},
+           WARNING, [("$.lado_referral", "Allegation: referral to the LADO")],
+           ("LADO", "low-level concern", "Record the decision"), name="unanswered"),
+    *fails("report.allegation-lado", BOTH, "report",
+           {**INCIDENT, "allegation_made": True, "lado_referral": "Not yet decided"}, WARNING,
+           [("$.lado_referral", "Allegation: referral to the LADO")], ("LADO",),
+           name="undecided"),
     *fails("report.left-safely", "att", "report", {"left_safely_reported": False}, WARNING,
            [("$.left_safely_reported", "Did you tell the academy when you had left the home?")],
            ("left the home safely",)),
@@ -486,10 +593,63 @@ FAIL: list[Fail] = [
     *fails("report.agreements", "westside", "report",
            {"agreed": DROP, "purpose": "suspected_holiday"}, WARNING,
            [("$.agreed", "What was agreed?")], ("record what was agreed",), name="holiday"),
-    *fails("report.attendance-threshold", "westside", "report", {"attendance_percent": "69.5%"},
-           WARNING,
-           [("$.attendance_percent", "Pupil's attendance over the last three months (%)")],
-           ("69.5%", "below 70%", "authorities")),
+    *fails("report.attendance-threshold", "westside", "report",
+           {"attendance_percent": "69.5%", **PERIOD}, WARNING,
+           [("$.authorities_notified_on",
+             "Date the authorities were notified of low attendance")],
+           ("69.5%", "below 70%", "authorities", "by whom"), name="not-notified"),
+    *fails("report.attendance-threshold", "westside", "report",
+           {"attendance_percent": 55, **PERIOD, "authorities_notified_on": "19/11/2026"},
+           WARNING, [("$.authorities_notified_by", "Authorities notified by")],
+           ("who notified",), name="notified-by-nobody"),
+    *fails("report.attendance-period", "westside", "report", {"attendance_percent": 82},
+           WARNING, [("$.attendance_from", "Attendance period from")],
+           ("period the attendance percentage covers", "three months"), name="no-period"),
+    *fails("report.attendance-period", "westside", "report",
+           {"attendance_percent": 82, "attendance_from": "20/08/2026"}, WARNING,
+           [("$.attendance_to", "Attendance period to")], ("from and to",), name="no-end"),
+    *fails("report.attendance-period", "westside", "report",
+           {"attendance_percent": 82, "attendance_from": "20/11/2026",
+            "attendance_to": "20/08/2026"}, WARNING,
+           [("$.attendance_to", "Attendance period to")], ("ends (20/08/2026) before it starts",),
+           name="backwards"),
+    *fails("report.attendance-period", "westside", "report",
+           {"attendance_percent": 82, "attendance_from": "21/08/2026",
+            "attendance_to": "21/11/2026"}, WARNING,
+           [("$.attendance_to", "Attendance period to")], ("after the visit",),
+           name="after-the-visit"),
+    *fails("report.agreement-review", "westside", "report", {"agreement_review_date": DROP},
+           WARNING, [("$.agreement_review_date", "When will the agreement be reviewed?")],
+           ("reviewed", "reminder letter", "follow-up visit"), name="no-date"),
+    *fails("report.agreement-review", "westside", "report",
+           {"agreement_review_date": "20/11/2026"}, WARNING,
+           [("$.agreement_review_date", "When will the agreement be reviewed?")],
+           ("not after the visit",), name="on-the-visit-day"),
+    # -- visit report against its risk assessment -------------------------------------------
+    *fails("report.assessment-missing", BOTH, "report", {}, WARNING,
+           [("$.visit_reference", "Visit reference")],
+           ("No risk assessment", "Jane Smith on 20/11/2026", "same visit reference"),
+           assessment={"visit_date": "2026-11-19", "authorised_on": "2026-11-18"},
+           name="other-visit-only"),
+    *fails("report.assessment-missing", BOTH, "report", BY_REFERENCE, WARNING,
+           [("$.visit_reference", "Visit reference")], ("visit reference HV-2026-001",),
+           assessment={**ASSESSED, "visit_reference": "HV-2026-002"}, name="other-reference"),
+    *fails("report.assessment-staff", BOTH, "report",
+           {"staff_attending": ["alex  ADAMS", "Cy Cole"]}, WARNING,
+           [("$.staff_attending[1]", "Staff attending 2")],
+           ("Cy Cole attended", "Alex Adams, Bo Brown", "assessments.json"),
+           assessment=ASSESSED),
+    *fails("report.assessment-date", BOTH, "report", BY_REFERENCE, WARNING,
+           [("$.visit_date", "Date of Visit")], ("20/11/2026", "is for 19/11/2026"),
+           assessment={**BY_REFERENCE, "visit_date": "2026-11-19",
+                       "authorised_on": "2026-11-18"}),
+    *fails("report.assessment-authorised", BOTH, "report", {}, WARNING,
+           [("$.visit_date", "Date of Visit")], ("records no authorisation", "unauthorised"),
+           assessment={**ASSESSED, "authorised_by": DROP}, name="never"),
+    *fails("report.assessment-authorised", BOTH, "report", BY_REFERENCE, WARNING,
+           [("$.visit_date", "Date of Visit")], ("authorised only on 21/11/2026",),
+           assessment={**BY_REFERENCE, "visit_date": "2026-11-25",
+                       "authorised_on": "2026-11-21"}, name="afterwards"),
     *fails("report.out-of-hours", "westside", "report",
            {"visit_time": "16:00", "arrival_time": "16:00", "leaving_time": "16:30"}, WARNING,
            [("$.visit_time", "Time of Visit")], ("16:00", "outside school hours"),
@@ -506,9 +666,23 @@ FAIL: list[Fail] = [
 # --------------------------------------------------------------------------- near misses
 
 PASS: list[Pass] = [
+    *passes("ra.reason", BOTH, "ra",
+            {"reason": {"concerns_from_academy": False, "requested_by_parent": "Yes"}},
+            "requested-by-parent"),
+    *passes("ra.hazard-level", BOTH, "ra",
+            {"hazards": {"aggressive_person": {"likelihood": "possible", "risk_level": "low"}}},
+            "possible-may-be-low"),
+    *passes("ra.hazard-level", BOTH, "ra",
+            {**HIGH_RISK, "hazards": {"aggressive_person": {"likelihood": "very_likely",
+                                                            "risk_level": "high"}}},
+            "very-likely-high"),
+    *passes("ra.known-risks-low", BOTH, "ra",
+            {**KNOWN_RISKS, "overall_risk": "medium", "approved_by": "Dee Lead",
+             "approved_on": "2026-11-20"}, "medium"),
+    Pass("ra.staff-violence-training", "westside", "ra", {}, "both-trained"),
     Pass("visit.purpose", "att", "ra", {"purpose": "other"}, "other-is-always-allowed"),
     Pass("visit.purpose", "att", "report", {"purpose": "welfare_check"}, "listed"),
-    Pass("visit.evening", "att", "ra", {"planned_start": "17:00", "expected_return": "18:00"},
+    Pass("visit.evening", "att", "ra", {"planned_start": "16:00", "expected_return": "17:00"},
          "ends-as-evening-begins"),
     Pass("visit.evening", "att", "report", {"arrival_time": "14:30", "leaving_time": "14:10"},
          "leaving-before-arrival-is-a-mistake-not-midnight"),
@@ -522,7 +696,6 @@ PASS: list[Pass] = [
     Pass("ra.staff-trained", "westside", "ra",
          {"staff.0.home_visit_trained": DROP, "staff.1.home_visit_trained": True},
          "second-member-trained"),
-    Pass("ra.staff-dbs", "att", "ra", {"staff.1.dbs_checked": False}, "off-for-att"),
     Pass("ra.authorised-before", "att", "ra", {"authorised_on": "23/11/2026"}, "same-day"),
     Pass("ra.specific-assessment", "att", "ra",
          {"overall_risk": "medium", "approved_by": "Dee Lead", "approved_on": "2026-11-20"},
@@ -584,6 +757,44 @@ PASS: list[Pass] = [
          "within-school-day"),
     Pass("report.staff-count", "att", "report",
          {"staff_attending": ["Alex Adams", "Bo Brown", "Cy Cole"]}, "three-staff"),
+    *passes("report.welfare-details", BOTH, "report", WELFARE, "complete"),
+    *passes("report.referral-details", BOTH, "report",
+            {"social_care_referral": True, "referral_date": "20/11/2026",
+             "referral_by": "Dee Lead"}, "complete"),
+    *passes("report.referral-details", BOTH, "report", {"social_care_referral": False},
+            "no-referral"),
+    *passes("report.danger-police", BOTH, "report",
+            {**WELFARE, "immediate_danger": True, "police_called": True}, "police-called"),
+    *passes("report.pupil-seen", BOTH, "report",
+            {"purpose": "welfare_check", "pupil_seen": True,
+             "pupil_spoken_to": "Yes, with a parent/carer present",
+             "spoken_to_with": "Mother"}, "seen"),
+    *passes("report.pupil-seen", BOTH, "report", {"pupil_seen": False},
+            "not-a-welfare-visit"),
+    *passes("report.incident-reported", BOTH, "report",
+            {**INCIDENT, "allegation_made": True, "lado_referral": "low_level"}, "reported"),
+    Pass("report.threat-police", "westside", "report",
+         {**INCIDENT, "threatened": True, "threat_police": True}, "police-contacted"),
+    *passes("report.allegation-lado", BOTH, "report",
+            {**INCIDENT, "allegation_made": True, "lado_referral": "Referred to the LADO"},
+            "referred"),
+    Pass("report.attendance-threshold", "westside", "report",
+         {"attendance_percent": 55, **PERIOD, "authorities_notified_on": "19/11/2026",
+          "authorities_notified_by": "Dee Lead"}, "notified"),
+    Pass("report.attendance-period", "westside", "report",
+         {"attendance_percent": 82, **PERIOD}, "three-months"),
+    Pass("report.agreement-review", "westside", "report",
+         {"agreed": DROP, "agreement_review_date": DROP}, "no-agreement"),
+    *passes("report.assessment-missing", BOTH, "report", {}, "matched-by-pupil-and-date",
+            assessment=ASSESSED),
+    *passes("report.assessment-missing", BOTH, "report", {}, "none-looked-up"),
+    *passes("report.assessment-missing", BOTH, "report",
+            {**BY_REFERENCE, "visit_date": "2026-11-19"}, "matched-by-reference",
+            assessment={**ASSESSED, "visit_reference": " hv-2026-001 "}),
+    *passes("report.assessment-staff", BOTH, "report",
+            {"staff_attending": ["Bo Brown"]}, "fewer-staff", assessment=ASSESSED),
+    *passes("report.assessment-authorised", BOTH, "report", {}, "authorised-on-the-day",
+            assessment={**ASSESSED, "authorised_on": "2026-11-20"}),
 ]
 
 
@@ -609,10 +820,18 @@ def base(
 
 @pytest.fixture
 def run(
-    policies: dict[str, Policy], ctx: CheckContext
-) -> Callable[[dict[str, Any], str], RecordResult]:
-    def validate(data: dict[str, Any], policy: str) -> RecordResult:
-        record = validate_record(data, policies[policy], today=ctx.today)
+    policies: dict[str, Policy], ctx: CheckContext, valid_ra: Callable[[str], dict[str, Any]]
+) -> Callable[..., RecordResult]:
+    """run(data, policy, assessment=None): validate ``data``; ``assessment`` (changes to the
+    preset's valid risk assessment) is the run's risk assessment a report is checked against."""
+
+    def validate(data: dict[str, Any], policy: str,
+                 assessment: dict[str, Any] | None = None) -> RecordResult:
+        index = None
+        if assessment is not None:
+            ra = RiskAssessment.model_validate(apply(valid_ra(policy), assessment))
+            index = AssessmentIndex([AssessmentSummary.of(ra, Location("assessments.json"))])
+        record = validate_record(data, policies[policy], today=ctx.today, assessments=index)
         assert record.form is not None, [f"{i.code}: {i.message}" for i in record.issues]
         return record
 
@@ -625,19 +844,25 @@ def issues_of(record: RecordResult, code: str) -> list[Issue]:
 
 @pytest.mark.parametrize("row", [r.param() for r in FAIL])
 def test_rule_fails(row: Fail, base: Any, run: Any, policies: dict[str, Policy]) -> None:
-    record = run(apply(base(row.form, row.policy), row.changes), row.policy)
+    record = run(apply(base(row.form, row.policy), row.changes), row.policy, row.assessment)
     hits = issues_of(record, row.rule)
     assert hits, f"{row.rule} did not fire; got {[i.code for i in record.issues]}"
     assert [(i.location.path, i.field) for i in hits] == list(row.at)
+    rule = RULES[row.rule]
     for issue in hits:
         assert issue.severity.value == row.severity
         assert issue.rule == row.rule
         assert issue.location.file == "<data>"
+        # a rule whose purpose is to make something be reported never blocks the record
+        assert issue.blocking is not rule.never_blocks
+        assert bool(issue.alert) is rule.never_blocks
+    if rule.never_blocks and row.severity == ERROR and all(i.rule == row.rule
+                                                           for i in record.errors):
+        assert record.usable and not record.ok
     messages = " | ".join(i.message for i in hits)
     for word in row.words:
         assert word.casefold() in messages.casefold(), f"{word!r} not in {messages!r}"
     # The citation: the form for form rules, the policy's paragraph for policy rules.
-    rule = RULES[row.rule]
     if rule.form_rule:
         expected = RA_FORM if RiskAssessment in rule.forms else REPORT_FORM
         assert all(i.citation == expected for i in hits)
@@ -662,7 +887,7 @@ def test_valid_form_passes(rule_id: str, policy: str, base: Any, run: Any) -> No
 
 @pytest.mark.parametrize("row", [r.param() for r in PASS])
 def test_rule_passes(row: Pass, base: Any, run: Any) -> None:
-    record = run(apply(base(row.form, row.policy), row.changes), row.policy)
+    record = run(apply(base(row.form, row.policy), row.changes), row.policy, row.assessment)
     assert issues_of(record, row.rule) == [], [i.message for i in record.issues]
 
 
@@ -682,19 +907,82 @@ def test_rule_off_does_not_fire(row: Fail, policy: str, base: Any, run: Any,
                                 policies: dict[str, Policy]) -> None:
     form = FORM_MODELS[row.form]
     assert row.rule not in [r.id for r, _, _ in active_rules(form, policies[policy])]
-    record = run(apply(base(row.form, policy), row.changes), policy)
+    record = run(apply(base(row.form, policy), row.changes), policy, row.assessment)
     assert issues_of(record, row.rule) == []
 
 
-def test_staff_dbs_is_off_for_att_and_on_for_westside(
-    policies: dict[str, Policy], base: Any, run: Any
+def test_staff_dbs_is_required_under_both_presets_and_a_school_may_switch_it_off(
+    policies: dict[str, Policy], base: Any, run: Any, ctx: CheckContext
 ) -> None:
     changes = {"staff.1.dbs_checked": False}
-    att = run(apply(base("ra", "att"), changes), "att")
-    westside = run(apply(base("ra", "westside"), changes), "westside")
-    assert issues_of(att, "ra.staff-dbs") == []
-    assert [i.severity.value for i in issues_of(westside, "ra.staff-dbs")] == [ERROR]
-    assert policies["att"].setting("ra.staff-dbs") is None
+    for name in BOTH:
+        record = run(apply(base("ra", name), changes), name)
+        assert [i.severity.value for i in issues_of(record, "ra.staff-dbs")] == [ERROR]
+    rules = {**policies["att"].rules}
+    rules["ra.staff-dbs"] = rules["ra.staff-dbs"].model_copy(update={"severity": "off"})
+    relaxed = policies["att"].model_copy(update={"rules": rules})
+    data = apply(base("ra", "att"), changes)
+    assert issues_of(validate_record(data, relaxed, today=ctx.today), "ra.staff-dbs") == []
+
+
+def test_a_deputy_dsl_authorises_only_where_the_policy_allows(
+    policies: dict[str, Policy], base: Any, ctx: CheckContext
+) -> None:
+    data = apply(base("ra", "att"), {"authoriser_role": "deputy_dsl"})
+    assert [i.code for i in validate_record(data, policies["att"], today=ctx.today).issues] == [
+        "ra.authoriser-role"]
+    trust = policies["att"].model_copy(update={"deputy_dsl_may_authorise": True})
+    assert validate_record(data, trust, today=ctx.today).issues == []
+    message = validate_record(apply(base("ra", "att"), {"authoriser_role": "headteacher"}),
+                              trust, today=ctx.today).issues[0].message
+    assert "requires the Designated Safeguarding Lead (DSL) or Deputy DSL" in message
+
+
+def test_the_risk_scale_is_the_policy_s(policies: dict[str, Policy], base: Any,
+                                        ctx: CheckContext) -> None:
+    """A school that rates Very Likely at least High: Medium no longer passes."""
+    scale = policies["att"].risk_scale.model_copy(update={"minimum_level": {
+        **policies["att"].risk_scale.minimum_level, Likelihood.VERY_LIKELY: RiskLevel.HIGH}})
+    strict = policies["att"].model_copy(update={"risk_scale": scale})
+    data = apply(base("ra", "att"), {
+        "overall_risk": "medium", "approved_by": "Dee Lead", "approved_on": "2026-11-20",
+        "hazards": {"aggressive_person": {"likelihood": "very_likely", "risk_level": "medium"}}})
+    assert issues_of(validate_record(data, policies["att"], today=ctx.today),
+                     "ra.hazard-level") == []
+    hits = issues_of(validate_record(data, strict, today=ctx.today), "ra.hazard-level")
+    assert [i.message.split(":")[0] for i in hits] == [
+        "'Aggressive or violent parent/ pupil/ family member' is rated Very Likely but its "
+        "risk level is Medium"]
+    assert "at least High" in hits[0].message
+
+
+@pytest.mark.parametrize("policy", BOTH)
+def test_a_report_matching_its_assessment_passes_every_check(policy: str, base: Any,
+                                                              run: Any) -> None:
+    record = run(base("report", policy), policy, ASSESSED)
+    assert record.issues == []
+
+
+def test_out_of_hours_counts_the_school_holidays_and_closures(base: Any,
+                                                               ctx: CheckContext) -> None:
+    westside = load_policy("westside")
+    day = westside.school_day.model_copy(update={
+        "terms": [Term(start=dt.date(2026, 9, 2), end=dt.date(2026, 11, 20))],
+        "closures": [dt.date(2026, 11, 19)]})
+    termly = westside.model_copy(update={"school_day": day})
+    holiday = apply(base("ra", "westside"), {})  # Monday 23/11/2026: after the term ended
+    found = {i.code: i.message for i in validate_record(holiday, termly, today=ctx.today).issues}
+    assert set(found) == {"ra.out-of-hours-contact", "ra.out-of-hours-reason"}
+    assert "Monday 23/11/2026 is in the school holidays" in found["ra.out-of-hours-reason"]
+    closed = apply(base("ra", "westside"), {"visit_date": "2026-11-19",
+                                            "authorised_on": "2026-11-16"})
+    found = {i.code: i.message for i in validate_record(closed, termly, today=ctx.today).issues}
+    assert set(found) == {"ra.out-of-hours-contact", "ra.out-of-hours-reason"}
+    assert "Thursday 19/11/2026 is a day the school is closed" in found["ra.out-of-hours-reason"]
+    in_term = apply(base("ra", "westside"), {"visit_date": "2026-11-20"})  # the term's last day
+    assert validate_record(in_term, termly, today=ctx.today).issues == []
+    # without terms, any weekday is a school day (the presets)
+    assert validate_record(holiday, westside, today=ctx.today).issues == []
 
 
 def test_lone_visit_under_att_gives_one_issue_not_the_westside_ones(base: Any, run: Any) -> None:
@@ -761,6 +1049,26 @@ def test_every_rule_of_both_forms_is_tested_on_both_forms() -> None:
         if len(rule.forms) > 1:
             forms = {row.form for row in FAIL if row.rule == rule.id}
             assert forms == {"ra", "report"}, rule.id
+
+
+def test_rules_that_make_something_be_reported_never_block() -> None:
+    never = {r.id for r in RULES.values() if r.never_blocks}
+    assert {"report.welfare-dsl", "report.welfare-details", "report.danger-police",
+            "report.referral-details", "report.incident-reported", "report.threat-police",
+            "report.safety-reported", "report.allegation-lado", "report.pupil-seen",
+            "report.attendance-threshold"} == never
+    assert all(RULES[r].alert for r in never)
+    table = checks_markdown([load_policy(p) for p in PRESETS])
+    assert "Welfare concerns are reported to the DSL *(never blocks)*" in table
+    assert "Enough staff attended the visit |" in table  # a plain check: no mark
+
+
+def test_a_rule_that_never_blocks_needs_its_alert() -> None:
+    with pytest.raises(ValueError, match="never blocks needs its alert"):
+        register_rule("report.x", "X", VisitReport, never_blocks=True)
+    with pytest.raises(ValueError, match="never blocks needs its alert"):
+        register_rule("report.x", "X", VisitReport, alert="Do it now")
+    assert "report.x" not in RULES
 
 
 def test_rows_are_distinct() -> None:

@@ -18,7 +18,7 @@ RA = RiskAssessment
 
 
 def _roles(policy: Policy) -> str:
-    return " or ".join(role.label for role in policy.authorisers)
+    return " or ".join(role.label for role in policy.authorising_roles)
 
 
 # ------------------------------------------------------------------------- form rules
@@ -28,8 +28,8 @@ def _roles(policy: Policy) -> str:
 def reason_ticked(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
     if not ra.reason.any():
         yield Finding(
-            "Tick at least one reason for the visit: Requested by Local Authority, or Concerns "
-            "from Academy.",
+            "Tick at least one reason for the visit: Requested by Local Authority, Concerns "
+            "from Academy, or Requested by parent/carer.",
             ("reason", "requested_by_la"),
         )
 
@@ -46,8 +46,7 @@ def overall_risk(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]
     highest = ra.hazards.highest_risk()
     if ra.overall_risk.rank < highest.rank:
         hazards = [
-            type(ra.hazards).model_fields[name].title or name
-            for name, cell in ra.hazards.items()
+            _hazard_label(ra, name) for name, cell in ra.hazards.items()
             if cell.risk_level is highest
         ]
         yield Finding(
@@ -154,6 +153,21 @@ def staff_dbs(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
+@rule("ra.staff-violence-training", "Every member of staff on the visit is trained in "
+      "preventing violence", RA)
+def staff_violence_training(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    for i, member in enumerate(ra.staff):
+        if member.violence_training is not True:
+            state = ("is recorded as No" if member.violence_training is False
+                     else "is not recorded")
+            yield Finding(
+                f"Training in preventing violence for {member.name} {state}. Staff visiting "
+                "homes are trained in strategies for the prevention of violence before they "
+                "go: arrange the training or send a trained colleague.",
+                ("staff", i, "violence_training"),
+            )
+
+
 @rule("ra.staff-trained", "At least one member of staff is trained in home visiting", RA)
 def staff_trained(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
     if not any(member.home_visit_trained for member in ra.staff):
@@ -183,7 +197,7 @@ def authorised(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("ra.authoriser-role", "The visit is authorised by the role the policy names", RA)
 def authoriser_role(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    if ra.authoriser_role is not None and ra.authoriser_role not in policy.authorisers:
+    if ra.authoriser_role is not None and ra.authoriser_role not in policy.authorising_roles:
         yield Finding(
             f"The visit is authorised by the {ra.authoriser_role.label}, but the policy "
             f"requires the {_roles(policy)}. Get their authorisation.",
@@ -220,6 +234,39 @@ def assessor_slt(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]
 
 
 # ------------------------------------------------------------------------- risk
+
+
+def _hazard_label(ra: RA, name: str) -> str:
+    return type(ra.hazards).model_fields[name].title or name
+
+
+@rule("ra.hazard-level", "No hazard's risk level is lower than its likelihood allows "
+      "(the policy's risk scale)", RA)
+def hazard_level(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    for name, cell in ra.hazards.items():
+        lowest = policy.risk_scale.lowest_level(cell.likelihood)
+        if cell.risk_level.rank < lowest.rank:
+            yield Finding(
+                f"'{_hazard_label(ra, name)}' is rated {cell.likelihood.label} but its risk "
+                f"level is {cell.risk_level.label}: a {cell.likelihood.label} hazard is at "
+                f"least {lowest.label}. Raise its risk level (and the overall level with it), "
+                "or reassess the likelihood.",
+                ("hazards", name, "risk_level"),
+                cell.risk_level.label,
+            )
+
+
+@rule("ra.known-risks-low", "Known risks recorded with an overall risk of Low are questioned",
+      RA)
+def known_risks_low(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if ra.known_risks and ra.overall_risk is RiskLevel.LOW:
+        yield Finding(
+            "Known risks are recorded, yet the overall risk is Low. Check the assessment: "
+            "concerns about the address, family or pupil call for a new assessment of "
+            "likelihood and risk, and a risk above Low needs a specific assessment approved.",
+            ("overall_risk",),
+            ra.overall_risk.label,
+        )
 
 
 @rule("ra.specific-assessment", "A risk above low has its specific assessment approved", RA)

@@ -9,7 +9,7 @@ from docgen.policy.model import Policy
 from docgen.policy.registry import CheckContext, Finding, rule
 from docgen.policy.rules.shared import birth_after_visit
 from docgen.schemas import VisitReport
-from docgen.schemas.choices import Animals, VisitPurpose
+from docgen.schemas.choices import Animals, LadoReferral, VisitPurpose
 from docgen.schemas.types import display
 
 FORM = "Home Visit Report (ATT Appendix 2)"
@@ -80,25 +80,72 @@ def adult_answered(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Findin
         )
 
 
-@rule("report.unusual-details", "Anything unusual is described", VR, form_rule=True, cite=FORM)
+def incidents(vr: VR) -> list[str]:
+    """What happened that must be reported: anything unusual, a threat or violence, physical
+    intervention, an allegation against staff."""
+    out = []
+    if vr.allegation_made:
+        out.append("An allegation was made against a member of staff")
+    if vr.threatened:
+        out.append("Staff were threatened or violence was used")
+    if vr.physical_intervention:
+        out.append("Staff used physical intervention")
+    if vr.anything_unusual and not out:
+        out.append("Something unusual happened")
+    return out
+
+
+@rule("report.unusual-details", "Anything unusual, any threat, intervention or allegation is "
+      "described", VR, form_rule=True, cite=FORM)
 def unusual_details(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    if vr.anything_unusual and not vr.unusual_details:
+    happened = incidents(vr)
+    if happened and not vr.unusual_details:
         yield Finding(
-            "Something unusual happened: record all the details as soon as possible, while "
-            "you remember them precisely.",
+            f"{'; '.join(happened)}: record all the details in 'What happened?' as soon as "
+            "possible, while you remember them precisely.",
             ("unusual_details",),
         )
 
 
-@rule("report.welfare-details", "Welfare concerns are described", VR, form_rule=True,
-      cite=FORM, never_blocks=True,
-      alert="Welfare concern not yet described: describe it and tell the DSL now")
+@rule("report.welfare-details", "Welfare concerns are described, and say whether the pupil "
+      "was in immediate danger", VR, form_rule=True, cite=FORM, never_blocks=True,
+      alert="Welfare concern not fully recorded: complete it and tell the DSL now")
 def welfare_details(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    if vr.welfare_concerns and not vr.welfare_details:
+    if not vr.welfare_concerns:
+        return
+    if not vr.welfare_details:
         yield Finding(
             "There were concerns for the pupil's welfare: describe them factually.",
             ("welfare_details",),
         )
+    if vr.immediate_danger is None:
+        yield Finding(
+            "There were concerns for the pupil's welfare: say whether you believed the pupil "
+            "was in immediate danger.",
+            ("immediate_danger",),
+        )
+
+
+@rule("report.referral-details", "A referral to children's social care says when and by whom",
+      VR, form_rule=True, cite=FORM, never_blocks=True,
+      alert="Referral to children's social care not fully recorded: add its date and who "
+      "made it")
+def referral_details(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if not vr.social_care_referral:
+        return
+    if vr.referral_date is None:
+        yield Finding("A referral to children's social care was made: record its date.",
+                      ("referral_date",))
+    elif vr.referral_date > ctx.today:
+        yield Finding(
+            f"The referral is dated {display(vr.referral_date)}, in the future (today is "
+            f"{display(ctx.today)}). Record the date it was made.",
+            ("referral_date",),
+            display(vr.referral_date),
+        )
+    if not vr.referral_by:
+        yield Finding("A referral to children's social care was made: record who made it.",
+                      ("referral_by",))
 
 
 @rule("report.inform-who", "Who must be informed, and who will tell them, are named", VR,
@@ -190,6 +237,18 @@ def adult_present(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding
         )
 
 
+@rule("report.danger-police", "A pupil in immediate danger is reported to the police (999)",
+      VR, never_blocks=True,
+      alert="Pupil in immediate danger: police (999) not recorded as called. Call now")
+def danger_police(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.immediate_danger and vr.police_called is not True:
+        yield Finding(
+            "You believed the pupil was in immediate danger: call the police on 999 and tell "
+            "the DSL, then answer Yes.",
+            ("police_called",),
+        )
+
+
 @rule("report.welfare-dsl", "Welfare concerns are reported to the DSL", VR, never_blocks=True,
       alert="Welfare concern not yet reported to the DSL: report it now")
 def welfare_dsl(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
@@ -223,18 +282,74 @@ def agreements(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-@rule("report.attendance-threshold", "Attendance below the threshold is notified", VR,
-      never_blocks=True,
+@rule("report.agreement-review", "An agreement with the family has its review date", VR)
+def agreement_review(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if not vr.agreed:
+        return
+    review = vr.agreement_review_date
+    if review is None:
+        yield Finding(
+            "An agreement is recorded: give the date it will be reviewed. If it is not kept, "
+            "a reminder letter follows, and a follow-up visit if it is still not kept.",
+            ("agreement_review_date",),
+        )
+    elif review <= vr.visit_date:
+        yield Finding(
+            f"The agreement's review date {display(review)} is not after the visit "
+            f"({display(vr.visit_date)}). Check the date.",
+            ("agreement_review_date",),
+            display(review),
+        )
+
+
+@rule("report.attendance-threshold", "Attendance below the threshold is notified (date and by "
+      "whom)", VR, never_blocks=True,
       alert="Low attendance not yet notified to the authorities: notify them now")
 def attendance_threshold(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
     limit = policy.attendance_notify_below
-    if limit is not None and vr.attendance_percent is not None and vr.attendance_percent < limit:
+    if limit is None or vr.attendance_percent is None or vr.attendance_percent >= limit:
+        return
+    below = (f"Attendance of {display(vr.attendance_percent)}% over three months is below "
+             f"{display(limit)}%")
+    if vr.authorities_notified_on is None:
         yield Finding(
-            f"Attendance of {display(vr.attendance_percent)}% over three months is below "
-            f"{display(limit)}%: the appropriate authorities must be notified so that legal "
-            "proceedings can be considered.",
-            ("attendance_percent",),
+            f"{below}: the appropriate authorities must be notified so that legal proceedings "
+            "can be considered. Record the date they were notified and by whom.",
+            ("authorities_notified_on",),
             vr.attendance_percent,
+        )
+    elif not vr.authorities_notified_by:
+        yield Finding(
+            f"{below}: record who notified the authorities.",
+            ("authorities_notified_by",),
+        )
+
+
+@rule("report.attendance-period", "An attendance percentage says the period it covers", VR)
+def attendance_period(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.attendance_percent is None:
+        return
+    start, end = vr.attendance_from, vr.attendance_to
+    if start is None or end is None:
+        yield Finding(
+            "Give the period the attendance percentage covers (from and to): the threshold is "
+            "over the course of three months.",
+            ("attendance_from" if start is None else "attendance_to",),
+        )
+    elif end < start:
+        yield Finding(
+            f"The attendance period ends ({display(end)}) before it starts ({display(start)}). "
+            "Check the dates.",
+            ("attendance_to",),
+            display(end),
+        )
+    elif end > vr.visit_date:
+        yield Finding(
+            f"The attendance period ends {display(end)}, after the visit on "
+            f"{display(vr.visit_date)}: the percentage can only cover days already past. "
+            "Check the dates.",
+            ("attendance_to",),
+            display(end),
         )
 
 
@@ -306,15 +421,57 @@ def tutoring_door(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding
         )
 
 
-@rule("report.incident-reported", "Anything unusual is reported to the headteacher", VR,
-      never_blocks=True,
+@rule("report.incident-reported", "Anything unusual, any threat, intervention or allegation "
+      "is reported to the headteacher / Principal", VR, never_blocks=True,
       alert="Incident not yet reported to the headteacher: report it now")
 def incident_reported(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    if vr.anything_unusual and vr.incident_reported is not True:
+    happened = incidents(vr)
+    if happened and vr.incident_reported is not True:
         yield Finding(
-            "Something unusual happened: report any issue or incident during a home visit to "
-            "the headteacher, then answer Yes.",
+            f"{'; '.join(happened)}: report it to the headteacher / Principal as soon as "
+            "possible, then answer Yes.",
             ("incident_reported",),
+            alert=("Allegation against staff not yet reported to the headteacher: report it "
+                   "now") if vr.allegation_made else None,
+        )
+
+
+@rule("report.threat-police", "A threat or use of violence against staff is reported to the "
+      "police", VR, never_blocks=True,
+      alert="Threat or violence against staff: police not recorded as contacted")
+def threat_police(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.threatened and vr.threat_police is not True:
+        yield Finding(
+            "Staff were threatened or violence was used: contact the police, then answer Yes.",
+            ("threat_police",),
+        )
+
+
+@rule("report.allegation-lado", "An allegation against staff has the headteacher's decision "
+      "on a LADO referral", VR, never_blocks=True,
+      alert="Allegation against staff: no decision yet on a referral to the LADO")
+def allegation_lado(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.allegation_made and vr.lado_referral in (None, LadoReferral.UNDECIDED):
+        yield Finding(
+            "An allegation was made against a member of staff: the headteacher / Principal "
+            "decides, under the allegations procedure, whether it is referred to the LADO "
+            "(Local Authority Designated Officer) or handled as a low-level concern. Record "
+            "the decision.",
+            ("lado_referral",),
+        )
+
+
+@rule("report.pupil-seen", "On a welfare visit, the pupil was seen", VR, never_blocks=True,
+      alert="Welfare visit: the pupil was not seen. Tell the DSL today")
+def pupil_seen(vr: VR, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
+    if vr.purpose is VisitPurpose.WELFARE_CHECK and vr.pupil_seen is not True:
+        state = "was not seen" if vr.pupil_seen is False else "is not recorded as seen"
+        yield Finding(
+            f"A welfare visit where the pupil {state}: the pupil's safety is not established. "
+            "Tell the DSL (or a deputy) today; the DSL decides on the next step: further "
+            "contact, a referral to children's social care, or the police where there are "
+            "serious concerns for the pupil's immediate welfare.",
+            ("pupil_seen",),
         )
 
 
