@@ -7,7 +7,7 @@ from __future__ import annotations
 import string
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -41,6 +41,12 @@ class Documents(BaseModel):
                          description="Protective marking printed on every page")
     naming: str = Field(default=DEFAULT_NAMING,
                         description="Output file name pattern, without the extension")
+    unauthorised_visits: Literal["banner", "leave-off"] = Field(
+        default="banner",
+        description="On the office check-in sheet, a visit that is not authorised carries a "
+        "NOT AUTHORISED: DO NOT GO banner (banner), or is left off the table and listed with "
+        "the reason (leave-off)",
+    )
     templates: str | None = Field(
         default=None,
         description="The school's own templates, relative to this file; laid out like "

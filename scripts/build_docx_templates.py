@@ -64,6 +64,7 @@ MARGIN = 1020  # 18 mm
 LABEL_SHARE = 0.35
 LONG_OPTIONS = 50  # tick boxes whose labels total more characters print one per line
 LONG_ROW = 600  # answers longer than this may split across pages
+LONG_GRID_CELL = 200  # the same, in a grid of narrow columns (one that names its widths)
 SPACES = "\u00a0\u00a0 "  # between inline tick boxes
 
 AnyBlock = Any  # python-docx containers: Document, _Cell, _Header, _Footer
@@ -106,7 +107,9 @@ def shade(fill: str) -> Any:
 # --------------------------------------------------------------------------- styles
 
 
-def setup_styles(doc: Any) -> None:
+def setup_styles(doc: Any, landscape: bool = False) -> None:
+    """The styles; the landscape template (the office check-in sheet, a grid of eleven
+    columns) sets its grids in a smaller type."""
     styles = doc.styles
     # document defaults: Arial 10 pt, British English, no theme fonts
     defaults = styles.element.find(qn("w:docDefaults"))
@@ -155,8 +158,8 @@ def setup_styles(doc: Any) -> None:
     blank = add("Form Blank", size=10, line=400, rule="exact")
     blank.element.get_or_add_pPr().append(
         borders("w:pBdr", "808080", 4, 1, sides=("bottom", "between"), style="dotted"))
-    add("Form Grid Head", size=9, bold=True, color=NAVY)
-    add("Form Grid", size=9)
+    add("Form Grid Head", size=7.5 if landscape else 9, bold=True, color=NAVY)
+    add("Form Grid", size=8 if landscape else 9)
     add("Form Matrix Head", size=8, bold=True, color=NAVY)
     add("Form Matrix", size=8, line=240)
     add("Form Small", size=8, color=GREY, before=40)
@@ -434,8 +437,10 @@ def grid_table(flow: Flow, width: int, *, matrix: bool) -> None:
     Flow(last).tag("{%tc endfor %}")
     loop_row(tbl, 1, "{%tr for cells in block.grid.rows %}")
     body = tbl.rows[2]
+    # a row may split across pages when a cell is long: sooner in a sheet of narrow columns
     row_props(body, cant_split="{{ 'false' if ([0] + cells|map(attribute='text')|map('length')"
-                               f"|list)|max > {LONG_ROW} else 'true' }}}}")
+                               f"|list)|max > ({LONG_GRID_CELL} if block.grid.widths else "
+                               f"{LONG_ROW}) else 'true' }}}}")
     first, middle, last = body.cells
     Flow(first).tag("{%tc for cell in cells %}")
     fill = (f"{{{{ '{ALERT_FILL}' if cell.alarm else ('{EMPHASIS_FILL}' if cell.emphasis "
@@ -698,7 +703,7 @@ def prune_styles(doc: Any) -> None:
 
 def build(landscape: bool) -> bytes:
     doc = new_document()
-    setup_styles(doc)
+    setup_styles(doc, landscape)
     section = doc.sections[0]
     short, long = A4
     if landscape:

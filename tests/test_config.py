@@ -24,6 +24,12 @@ def test_sample_school_file_loads_with_its_logo() -> None:
     assert config.policy_spec() == "att"
 
 
+def test_unauthorised_visits_on_the_check_in_sheet_carry_a_banner_unless_left_off() -> None:
+    assert SAMPLE_SCHOOL.documents.unauthorised_visits == "banner"
+    westside = load_school(ROOT / "samples" / "westside-school.toml")
+    assert westside.documents.unauthorised_visits == "banner"
+
+
 def test_policy_file_is_relative_to_the_school_file(tmp_path: Path) -> None:
     (tmp_path / "policy.toml").write_text('extends = "att"\n')
     path = tmp_path / "school.toml"
@@ -39,6 +45,8 @@ def test_policy_file_is_relative_to_the_school_file(tmp_path: Path) -> None:
     ('[school]\nname = "X"\nlogo = "missing.png"\n', "does not exist"),
     ('[school]\nname = "X"\nlogo = "school.toml"\n', "must be a"),
     ("not toml = = =", "not valid TOML"),
+    ('[school]\nname = "X"\n[documents]\nunauthorised_visits = "hide"\n',
+     "unauthorised_visits.*'banner' or 'leave-off'"),
 ])
 def test_bad_configuration_says_what_to_change(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "school.toml"
