@@ -95,3 +95,24 @@ def test_an_assessment_with_errors_is_still_what_the_report_is_checked_against(
     result = validate([write(tmp_path / "both.json", [broken, report])], "att", today=TODAY)
     assert codes(result) == {"Jane Smith, 20/11/2026": [
         "report.assessment-staff", "report.assessment-authorised"]}
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "att"
+
+
+def test_workbook_reports_are_matched_to_json_assessments() -> None:
+    """The first pass reads only a workbook's risk-assessment sheets; a workbook of reports
+    alone holds none, and is not an error."""
+    result = validate([SAMPLES / "visit-reports.xlsx", SAMPLES / "high-risk.json"], "att",
+                      today=TODAY)
+    missing = {r.label for r in result.records
+               if any(i.code == "report.assessment-missing" for i in r.issues)}
+    assert missing == {"Jayden Carter, 10/11/2026", "Kacper Nowak, 17/11/2026",
+                       "Siobhán O'Brien-Smith, 19/11/2026"}  # Amira Hussain's is given
+    assert result.exit_code == 0  # warnings: the reports are still valid
+
+
+def test_one_form_read_means_no_assessment_looked_up() -> None:
+    result = validate([SAMPLES / "visit-reports.xlsx", SAMPLES / "risk-assessments.xlsx"],
+                      "att", form="visit-report", today=TODAY)
+    assert not any(i.code.startswith("report.assessment") for i in result.issues())
