@@ -24,11 +24,13 @@ demo: $(STAMP)
 	mkdir -p $(OUT)
 	$(BIN)/docgen template risk-assessment -o $(OUT)/risk-assessment.xlsx --overwrite
 	$(BIN)/docgen template visit-report -o $(OUT)/visit-report.xlsx --overwrite
-	$(BIN)/docgen validate samples/att/*.json --policy att --quiet
-	$(BIN)/docgen validate samples/att/*.xlsx --policy att --quiet
-	$(BIN)/docgen validate samples/westside/*.json samples/day-plan --policy westside --quiet
-	$(BIN)/docgen validate samples/westside/*.xlsx --policy westside --quiet
-	$(BIN)/docgen validate samples/westside/*.json \
+	$(BIN)/docgen validate samples/att/*.json --school samples/school.toml --quiet
+	$(BIN)/docgen validate samples/att/*.xlsx --school samples/school.toml --quiet
+	$(BIN)/docgen validate samples/westside/*.json samples/day-plan \
+		--school samples/westside-school.toml --quiet
+	$(BIN)/docgen validate samples/westside/*.xlsx --school samples/westside-school.toml \
+		--quiet
+	$(BIN)/docgen validate samples/westside/*.json --school samples/westside-school.toml \
 		--policy samples/policies/our-school.toml --quiet
 	$(BIN)/docgen render samples/att/*.json --school samples/school.toml $(DEMO_RENDER) \
 		--out $(OUT)/att
@@ -39,10 +41,11 @@ demo: $(STAMP)
 	$(BIN)/docgen render samples/westside/*.xlsx --school samples/westside-school.toml \
 		$(DEMO_RENDER) --out $(OUT)/westside/from-workbooks
 	$(BIN)/docgen checkins samples/day-plan --date 24/11/2026 \
-		--school samples/westside-school.toml $(DEMO_RENDER) --out $(OUT)/westside
-	@echo "--- the invalid samples are meant to fail (exit 1):"
-	$(BIN)/docgen validate samples/invalid --policy att; test $$? -eq 1
-	$(BIN)/docgen render samples/invalid --out $(OUT)/invalid; test $$? -eq 1
+		--school samples/westside-school.toml $(DEMO_RENDER) --out $(OUT)/westside/checkins
+	@echo "--- the invalid samples are meant to fail (exit 1); the welfare concern not yet"
+	@echo "--- reported is still printed, with a red banner:"
+	$(BIN)/docgen render samples/invalid --school samples/school.toml $(DEMO_RENDER) \
+		--out $(OUT)/invalid; test $$? -eq 1
 
 test: $(STAMP) lint typecheck pytest
 

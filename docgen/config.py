@@ -4,6 +4,7 @@ academy."""
 
 from __future__ import annotations
 
+import difflib
 import string
 import tomllib
 from pathlib import Path
@@ -12,6 +13,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_NAMING = "{date}_{form}_{surname}-{forename}"
+FILE_NAME = "school.toml"
+REGISTER_NAME = "docgen-register.sqlite"
 NAMING_FIELDS = ("date", "form", "surname", "forename", "pupil", "reference", "school")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")  # Word cannot embed SVG
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -73,12 +76,35 @@ class Documents(BaseModel):
         return value
 
 
-class SchoolConfig(BaseModel):
+class RegisterSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str = Field(
+        default=REGISTER_NAME,
+        description="The register of what docgen produced (SQLite), relative to this file",
+    )
+
+
+class SchoolConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     school: School
     documents: Documents = Field(default_factory=Documents)
+    # "register" in school.toml; named otherwise here, as pydantic models have a .register
+    register_settings: RegisterSettings = Field(default_factory=RegisterSettings,
+                                                alias="register")
     source: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def is_sample(self) -> bool:
+        """True for the fictional school used when no school.toml was found."""
+        return self.source is None
+
+    def register_path(self) -> Path:
+        """The register's file: relative to school.toml, or without one in the current
+        folder."""
+        base = self.source.parent if self.source is not None else Path.cwd()
+        return (base / self.register_settings.path).resolve()
 
     def template_dir(self) -> Path | None:
         """The school's template folder, resolved against this file's folder."""
@@ -122,9 +148,7 @@ def load_school(path: str | Path | None) -> SchoolConfig:
     try:
         config = SchoolConfig.model_validate({**data, "source": path.resolve()})
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
+        problems = "; ".join(_problem(e) for e in exc.errors())
         raise ConfigError(f"{path}: {problems}") from None
     folder = config.template_dir()
     if folder is not None and not folder.is_dir():
@@ -141,3 +165,34 @@ def load_school(path: str | Path | None) -> SchoolConfig:
         school = config.school.model_copy(update={"logo": resolved})
         config = config.model_copy(update={"school": school})
     return config
+
+
+def _problem(error: Any) -> str:
+    """One problem with a school.toml, in words; a misspelt key gets "did you mean"."""
+    loc = [str(p) for p in error["loc"]]
+    where = ".".join(loc) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        model: Any = SchoolConfig
+        for step in loc[:-1]:
+            field = model.model_fields.get(step)
+            model = field.annotation if field is not None else None
+            if not (isinstance(model, type) and issubclass(model, BaseModel)):
+                model = None
+                break
+        fields = model.model_fields if model else {}
+        known = [f.alias or k for k, f in fields.items() if k != "source"]
+        guess = difflib.get_close_matches(loc[-1], known, n=1)
+        hint = f"; did you mean '{guess[0]}'?" if guess else f"; known keys: {', '.join(known)}"
+        return f"'{where}' is not a setting docgen knows{hint}"
+    return f"{where}: {error['msg']}"
+
+
+def find_school(start: Path | None = None) -> Path | None:
+    """The nearest ``school.toml`` in ``start`` (the current folder) or a folder above it, as
+    git and ruff find their configuration."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / FILE_NAME
+        if candidate.is_file():
+            return candidate
+    return None

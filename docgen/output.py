@@ -5,6 +5,7 @@ that are predictable and safe (transliterated, no path characters)."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import tempfile
@@ -36,6 +37,47 @@ class NotARegularFile(OutputRefused):
         super().__init__(path, f"{path} is not a regular file; docgen will not replace it")
 
 
+TMP_SUFFIX = ".docgen-tmp"
+# what earlier versions named their temporary files: ".NAME.XXXXXXXX.tmp"
+_OLD_TMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Delete the temporary files an interrupted run left in ``folder`` (a run killed while
+    writing cannot remove its own). Only docgen's own names are touched; call it while holding
+    the folder's run lock, so no other run is writing there."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not name.startswith("."):
+            continue
+        if not (name.endswith(TMP_SUFFIX) or _OLD_TMP.match(name)):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def sha256_file(path: Path) -> str | None:
+    """The SHA-256 of a regular file, or None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -55,7 +97,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *,
     if not overwrite and path.exists():
         raise OutputExists(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -50,6 +50,36 @@ class TextReport:
         self.echo("  " + file_verdict(result, self.style))
 
 
+class ProblemsOnly:
+    """A ``TextReport`` that shows only files with problems, and in them only the records
+    with issues: what a command that goes on to make documents prints first."""
+
+    def __init__(self, echo: Echo, *, style: Style = _plain) -> None:
+        self.out = TextReport(echo, style=style, verbose=False)
+        self._path = ""
+        self._open = False
+
+    def _ensure_open(self) -> None:
+        if not self._open:
+            self.out.start_file(self._path)
+            self._open = True
+
+    def start_file(self, path: str) -> None:
+        self._path, self._open = path, False
+
+    def record(self, record: RecordResult, file_issues: list[Issue]) -> None:
+        if file_issues or record.issues:
+            self._ensure_open()
+            self.out.file_issues(file_issues)
+        if record.issues:
+            self.out.record(record)
+
+    def end_file(self, result: FileResult) -> None:
+        if self._open or result.issues or not result.ok:
+            self._ensure_open()
+            self.out.end_file(result)
+
+
 def format_report(report: Report, *, style: Style = _plain, verbose: bool = True) -> str:
     """Every file, every record with problems, every issue; then a one-line summary.
 

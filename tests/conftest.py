@@ -18,6 +18,18 @@ from docgen.validation import validate_record
 
 TODAY = dt.date(2026, 11, 23)
 
+
+@pytest.fixture(autouse=True)
+def _work_in_an_empty_folder(tmp_path_factory: pytest.TempPathFactory,
+                             monkeypatch: pytest.MonkeyPatch) -> Path:
+    """docgen looks for school.toml in the current folder and above, and keeps its register
+    there when it finds none: every test runs in an empty folder of its own, with its own log
+    folder."""
+    folder = tmp_path_factory.mktemp("cwd")
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("DOCGEN_LOG_DIR", str(folder / "logs"))
+    return folder
+
 HOSTILE_NAME = "Siobhán O'Brien-Smith & <Co>"
 LONG_TEXT = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 100)[:5000]
 

@@ -10,7 +10,6 @@ answer prints literally, whatever characters it holds.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import zipfile
@@ -160,7 +159,7 @@ class DocxRenderer:
         _set_properties(template.docx, document)
         out = io.BytesIO()
         template.save(out)
-        return out.getvalue()
+        return _fixed_times(out.getvalue())
 
     def _check_names(self, name: str, template: Any) -> None:
         if name in self._checked:
@@ -241,4 +240,24 @@ def _set_properties(docx: Any, document: Document) -> None:
     props.language = document.language
     props.author = "docgen"
     props.revision = 1
-    props.created = props.modified = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    # no creation or modification time: the same document always gives the same bytes
+    for child in list(props._element):
+        if child.tag.endswith(("}created", "}modified")):
+            props._element.remove(child)
+
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: a fixed, meaningless date
+
+
+def _fixed_times(data: bytes) -> bytes:
+    """The same zip with every entry dated ``_ZIP_TIME``, so a document's bytes depend only on
+    its content (python-docx stamps each entry with the time of saving)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            zout.writestr(fixed, zin.read(info))
+    return out.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -44,12 +45,16 @@ def _preset_text(name: str) -> str:
 
 def load_policy(spec: str | Path) -> Policy:
     """``att``, ``westside``, or the path of a school's policy file (.toml, .yaml, .yml)."""
-    if isinstance(spec, str) and spec in PRESETS:
-        return _build(tomllib.loads(_preset_text(spec)), f"preset '{spec}'")
+    name = spec.strip().lower() if isinstance(spec, str) else ""
+    if name in PRESETS:
+        return _build(tomllib.loads(_preset_text(name)), f"preset '{name}'")
     path = Path(spec)
     if not path.exists():
+        guess = difflib.get_close_matches(name, PRESETS, n=1, cutoff=0.5)
+        hint = f" Did you mean '{guess[0]}'?" if guess else ""
         raise PolicyError(
-            f"'{spec}' is neither a preset ({', '.join(PRESETS)}) nor an existing policy file."
+            f"'{spec}' is neither a preset ({', '.join(PRESETS)}) nor an existing policy "
+            f"file.{hint}"
         )
     return _build(_read(path), str(path))
 

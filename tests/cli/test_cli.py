@@ -84,7 +84,7 @@ def test_json_output_is_the_library_report(tmp_path: Path, report: dict[str, Any
     path = write(tmp_path, "r.json", report)
     result = run("validate", str(path), "--format", "json", "--today", "23/11/2026")
     assert result.exit_code == ExitCode.INVALID
-    printed = json.loads(result.output)
+    printed = json.loads(result.stdout)
     import datetime as dt
 
     library = validate([path], "att", today=dt.date(2026, 11, 23)).to_dict()
@@ -120,7 +120,7 @@ def test_template_needs_xlsx_suffix(tmp_path: Path) -> None:
 def test_schema_prints_json_schema_with_labels() -> None:
     result = run("schema", "visit-report")
     assert result.exit_code == 0
-    schema = json.loads(result.output)
+    schema = json.loads(result.stdout)
     assert schema["properties"]["anyone_home"]["title"] == "Was anyone home?"
     assert "visit_date" in schema["required"]
 
@@ -131,7 +131,7 @@ def test_checks_lists_rules_with_citations() -> None:
     assert "ra.vehicle-approved" in result.output
     assert "personal vehicles" in result.output
     assert "ra.high-risk-permission" not in result.output  # off under Westside
-    as_json = json.loads(run("checks", "--policy", "att", "--format", "json").output)
+    as_json = json.loads(run("checks", "--policy", "att", "--format", "json").stdout)
     assert {row["id"] for row in as_json} >= {"ra.staff-count", "report.date"}
 
 
@@ -188,9 +188,12 @@ def test_internal_errors_do_not_show_a_traceback(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("DOCGEN_DEBUG", raising=False)
     with pytest.raises(SystemExit) as exit_info:
         main(["validate", "x.json"])
-    assert exit_info.value.code == ExitCode.USAGE
+    assert exit_info.value.code == ExitCode.OUTPUT
     err = capsys.readouterr().err
     assert "internal error" in err and "Traceback" not in err and "secret detail" not in err
+    [log] = (Path.cwd() / "logs").iterdir()  # the details went to the log, and it says where
+    assert str(log) in err and "secret detail" in log.read_text()
+    assert oct(log.stat().st_mode & 0o777) == "0o600"
 
 
 def test_python_dash_m_runs_the_cli() -> None:

@@ -46,7 +46,8 @@ def test_render_writes_both_formats_for_a_hostile_name(tmp_path: Path,
                  "--today", "23/11/2026")
     assert result.exit_code == ExitCode.OK, result.output
     stem = "2026-11-20_visit-report_Co-Siobhan-OBrien-Smith"
-    assert sorted(p.name for p in out.iterdir()) == [f"{stem}.docx", f"{stem}.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [f"{stem}.docx", f"{stem}.pdf",
+                                                     "manifest.csv", "manifest.json"]
     assert f"wrote {out / stem}.pdf" in result.output
     pdf = pdf_text(out / f"{stem}.pdf")
     assert HOSTILE in pdf
@@ -59,7 +60,7 @@ def test_render_writes_both_formats_for_a_hostile_name(tmp_path: Path,
     assert word.count("A long talk.") == 400
 
 
-def test_render_refuses_to_overwrite_and_rejects_invalid_records(
+def test_render_rejects_invalid_records_and_a_rerun_changes_nothing(
         tmp_path: Path, report: dict[str, Any]) -> None:
     bad = dict(report, pupil_name="Rejected Pupil", leaving_time="09:00")
     source = tmp_path / "visits.json"
@@ -69,12 +70,32 @@ def test_render_refuses_to_overwrite_and_rejects_invalid_records(
     assert first.exit_code == ExitCode.INVALID
     assert "rejected" in first.output and "Rejected Pupil" in first.output
     assert "What time did you leave?" in first.output  # the error report comes too
-    assert [p.name for p in out.iterdir()] == ["2026-11-20_visit-report_Smith-Jane.pdf"]
-    before = (out / "2026-11-20_visit-report_Smith-Jane.pdf").read_bytes()
+    pdf = out / "2026-11-20_visit-report_Smith-Jane.pdf"
+    assert sorted(p.name for p in out.iterdir()) == [pdf.name, "manifest.csv",
+                                                     "manifest.json"]
+    before = pdf.stat().st_mtime_ns
     second = run("render", str(source), "--out", str(out), "--today", "23/11/2026")
-    assert second.exit_code == ExitCode.USAGE
-    assert "refused" in second.output and "--overwrite" in second.output
-    assert (out / "2026-11-20_visit-report_Smith-Jane.pdf").read_bytes() == before
+    assert second.exit_code == ExitCode.INVALID  # the invalid record is still invalid
+    assert "1 unchanged" in second.output and "wrote" not in second.output
+    assert pdf.stat().st_mtime_ns == before
+
+
+def test_render_refuses_a_file_it_did_not_write(tmp_path: Path,
+                                               report: dict[str, Any]) -> None:
+    source = tmp_path / "visits.json"
+    source.write_text(json.dumps([report]), "utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    theirs = out / "2026-11-20_visit-report_Smith-Jane.pdf"
+    theirs.write_text("not docgen's")
+    result = run("render", str(source), "--out", str(out), "--today", "23/11/2026")
+    assert result.exit_code == ExitCode.OUTPUT
+    assert "refused" in result.output and "--overwrite" in result.output
+    assert theirs.read_text() == "not docgen's"
+    replaced = run("render", str(source), "--out", str(out), "--today", "23/11/2026",
+                   "--overwrite")
+    assert replaced.exit_code == ExitCode.OK and "replaced" in replaced.output
+    assert pdf_text(theirs).count("Jane Smith") >= 1
 
 
 def test_render_with_the_sample_school(tmp_path: Path) -> None:

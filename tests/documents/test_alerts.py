@@ -15,9 +15,9 @@ import docx
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from docgen.batch import render
 from docgen.config import SAMPLE_SCHOOL
 from docgen.documents.context import build_document
-from docgen.documents.run import render_paths
 from docgen.policy import load_policy
 from docgen.report import ExitCode
 from docgen.validation import validate_record
@@ -60,15 +60,16 @@ def test_unreported_welfare_concern_is_printed_with_the_banner(
     source = tmp_path / "visit.json"
     source.write_text(json.dumps([unreported(report)]), "utf-8")
     out = tmp_path / "out"
-    run = render_paths([source], out, formats=("pdf", "docx"), today=TODAY,
-                       config=SAMPLE_SCHOOL, policy="att")
-    assert run.exit_code == ExitCode.INVALID  # still an error until it is reported
-    assert run.rejected == [] and [r.label for r in run.alerted] == [
-        f"{HOSTILE_NAME}, 20/11/2026"]
-    assert any("red banner" in line for line in run.lines())
-    written = sorted(p.suffix for p in run.paths("written"))
-    assert written == [".docx", ".pdf"]
-    for path in run.paths("written"):
+    result = render([source], out, formats=("pdf", "docx"), today=TODAY,
+                    school=SAMPLE_SCHOOL, policy="att", register=False)
+    assert result.exit_code == ExitCode.INVALID  # still an error until it is reported
+    assert result.run is not None
+    [record] = result.run.records
+    assert record.status == "made" and record.errors == 1
+    assert record.label == f"{HOSTILE_NAME}, 20/11/2026"
+    paths = [f.path for f in record.files if f.status == "written"]
+    assert sorted(p.suffix for p in paths) == [".docx", ".pdf"]
+    for path in paths:
         text = pdf_text(path) if path.suffix == ".pdf" else docx_text(path)
         squashed = flat(text)
         # the banner, then the title: the first thing a reader sees
@@ -95,10 +96,14 @@ def test_an_error_that_blocks_still_blocks(tmp_path: Path, report: dict[str, Any
     source = tmp_path / "visit.json"
     source.write_text(json.dumps([unreported(report, leaving_time="09:00")]), "utf-8")
     out = tmp_path / "out"
-    run = render_paths([source], out, formats=("pdf",), today=TODAY, policy="att")
-    assert run.exit_code == ExitCode.INVALID
-    assert run.paths("written") == [] and len(run.rejected) == 1
-    record = run.rejected[0]
+    result = render([source], out, formats=("pdf",), today=TODAY, policy="att",
+                    register=False)
+    assert result.exit_code == ExitCode.INVALID
+    assert result.run is not None
+    [outcome] = result.run.records
+    assert outcome.status == "rejected" and outcome.files == [] and outcome.errors == 2
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.csv", "manifest.json"]
+    record = validate_record(unreported(report, leaving_time="09:00"), "att", today=TODAY)
     assert {i.code for i in record.errors} == {"report.times", "report.welfare-dsl"}
     assert not record.usable and [i.code for i in record.alerts] == ["report.welfare-dsl"]
 

@@ -1,0 +1,256 @@
+"""The commands for the forms: make a workbook, check records, print them, print the office
+check-in sheet, and describe the forms and the checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from docgen import batch as batches
+from docgen import validation
+from docgen.batch import Batch, open_register, settings_for
+from docgen.cli.common import (
+    EXIT_CODES,
+    UsageProblem,
+    busy,
+    finish,
+    format_option,
+    formats_of,
+    jobs_option,
+    note,
+    out_option,
+    overwrite_option,
+    parse_date,
+    policy_option,
+    quiet_option,
+    register_option,
+    run_lines,
+    school_for,
+    school_option,
+    summary_line,
+    templates_option,
+    timeout_option,
+    to_option,
+)
+from docgen.documents.producers import CheckinProducer, FormProducer
+from docgen.locking import Busy
+from docgen.output import OutputRefused, write_text
+from docgen.pipeline import Producer, Settings
+from docgen.pipeline.progress import Progress
+from docgen.policy.catalogue import catalogue, checks_text
+from docgen.register import RegisterError
+from docgen.report import exit_code
+from docgen.report_text import ProblemsOnly, TextReport, summary
+from docgen.schemas import FORMS, get_form
+from docgen.workbook import write_workbook
+
+FORM_CHOICE = click.Choice(list(FORMS))
+form_option = click.option(
+    "--form", "-f", type=FORM_CHOICE,
+    help="Read every record as this form (JSON records without a \"form\" field, or a "
+    "workbook sheet with another name).",
+)
+sheet_option = click.option("--sheet", help="Read this sheet of each workbook.")
+today_option = click.option(
+    "--today", callback=parse_date, metavar="DATE",
+    help="Check as if today were DATE (DD/MM/YYYY), e.g. to re-check old records.",
+)
+
+
+@click.command()
+@click.argument("form", type=FORM_CHOICE)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the workbook (.xlsx).")
+@click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
+@school_option
+def template(form: str, output: Path, overwrite: bool, school: Path | None) -> None:
+    """Write a blank workbook for FORM: one visit per row, with dropdowns, date formats,
+    help on every header and an Instructions sheet."""
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the workbook must end in .xlsx", param_hint="--output")
+    school_for(school, None, quiet=True)
+    try:
+        write_workbook(form, output, overwrite=overwrite)
+    except OutputRefused as exc:
+        raise UsageProblem(str(exc)) from None
+    except OSError as exc:
+        raise UsageProblem(f"cannot write {output}: {exc.strerror}") from None
+    click.echo(f"wrote {output}")
+
+
+@click.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@school_option
+@policy_option
+@form_option
+@sheet_option
+@format_option
+@click.option("--quiet", "-q", is_flag=True, help="List only records with issues.")
+@today_option
+def validate(paths: tuple[Path, ...], school: Path | None, policy: str | None,
+             form: str | None, sheet: str | None, fmt: str, quiet: bool,
+             today: dt.date | None) -> None:
+    """Check risk assessments and visit reports (.xlsx, .json, or folders of them) against
+    the form and the school's policy. Lists every problem with its file, sheet, row and cell
+    or JSON path."""
+    chosen = school_for(school, policy, quiet=quiet or fmt == "json")
+    if fmt == "json":
+        report = validation.validate(paths, chosen.policy, form=form, sheet=sheet, today=today)
+        finish(report.exit_code, data=report.to_dict())
+    checker = validation.Checker(paths, chosen.policy, form=form, sheet=sheet, today=today)
+    out = TextReport(click.echo, style=click.style, verbose=not quiet)
+    files = []
+    for file in checker:
+        out.start_file(file.path)
+        for record in file:
+            out.file_issues(file.issues)
+            out.record(record)
+        result = file.result()
+        out.end_file(result)
+        files.append(result)
+    click.echo(summary(files, chosen.policy.id))
+    finish(exit_code(files))
+
+
+def _produce(batch: Batch, producer: Producer, settings: Settings, *, fmt: str, quiet: bool,
+             no_register: bool, register_config: batches.School) -> None:
+    """Check the inputs (printing problems), then run the producer through the pipeline."""
+    text = fmt == "text"
+    batch.check(ProblemsOnly(click.echo, style=click.style) if text else None)
+    if text and any(not f.ok for f in batch.result.files):
+        click.echo(summary(batch.result.files, batch.policy.id))
+    try:
+        register = open_register(register_config.config, not no_register)
+    except RegisterError as exc:
+        raise busy(exc) from None
+    progress = Progress(batch.total, label="Making documents",
+                        enabled=None if (text and not quiet) else False)
+    try:
+        run = batch.produce(producer, settings, register=register, progress=progress)
+    except Busy as exc:
+        raise busy(exc) from None
+    except (NotADirectoryError, PermissionError) as exc:
+        raise UsageProblem(f"cannot write into {settings.out_dir}: {exc.strerror or exc}"
+                           ) from None
+    finally:
+        if register is not None:
+            register.close()
+    if text:
+        for line in run_lines(run, quiet=quiet):
+            click.echo(line)
+        if run.removed_leftovers:
+            note(f"removed {run.removed_leftovers} temporary file(s) an interrupted run left")
+        click.echo(summary_line(run))
+
+
+@click.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@to_option
+@out_option
+@school_option
+@policy_option
+@overwrite_option
+@form_option
+@sheet_option
+@today_option
+@templates_option
+@jobs_option
+@timeout_option
+@register_option
+@quiet_option
+@format_option
+def render(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path,
+           school: Path | None, policy: str | None, overwrite: bool, form: str | None,
+           sheet: str | None, today: dt.date | None, templates: Path | None,
+           jobs: int | None, timeout: float, no_register: bool, quiet: bool,
+           fmt: str) -> None:
+    """Print risk assessments and visit reports as PDF and/or DOCX documents.
+
+    Invalid records are reported and get no document. A rerun writes only what changed:
+    a document already made from the same record is left as it is (unchanged), and a file
+    docgen did not write, or one edited since, is never replaced without --overwrite. Each run
+    writes manifest.csv and manifest.json into the output folder and is recorded in the
+    school's register (see `docgen history`)."""
+    chosen = school_for(school, policy, quiet=quiet or fmt == "json")
+    settings = settings_for(chosen, out_dir, formats=formats_of(formats), overwrite=overwrite,
+                            jobs=jobs, timeout=timeout, templates=templates)
+    batch = Batch(paths, chosen.policy, form=form, sheet=sheet, today=today)
+    _produce(batch, FormProducer(chosen.config, chosen.policy), settings, fmt=fmt, quiet=quiet,
+             no_register=no_register, register_config=chosen)
+    run = batch.result.run
+    finish(batch.result.exit_code, run, batch.result.to_dict() if fmt == "json" else None)
+
+
+@click.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--date", "day", callback=parse_date, required=True, metavar="DATE",
+              help="The day of the visits (DD/MM/YYYY or 2026-11-23).")
+@to_option
+@out_option
+@school_option
+@policy_option
+@overwrite_option
+@sheet_option
+@templates_option
+@register_option
+@quiet_option
+@format_option
+def checkins(paths: tuple[Path, ...], day: dt.date, formats: tuple[str, ...], out_dir: Path,
+             school: Path | None, policy: str | None, overwrite: bool, sheet: str | None,
+             templates: Path | None, no_register: bool, quiet: bool, fmt: str) -> None:
+    """Print the office check-in sheet for a day's visits from the risk assessments: staff,
+    mobiles, address, vehicle, start and return, the calls to make, the out-of-hours contact.
+    Never the code word."""
+    chosen = school_for(school, policy, quiet=quiet or fmt == "json")
+    settings = settings_for(chosen, out_dir, formats=formats_of(formats), overwrite=overwrite,
+                            jobs=1, templates=templates)
+    batch = Batch(paths, chosen.policy, sheet=sheet)
+    producer = CheckinProducer(day, chosen.config, chosen.policy)
+    _produce(batch, producer, settings, fmt=fmt, quiet=quiet, no_register=no_register,
+             register_config=chosen)
+    batches.checkin_note(batch.result, producer, day)
+    if batch.result.note and fmt == "text":
+        click.echo(batch.result.note)
+    finish(batch.result.exit_code, batch.result.run,
+           batch.result.to_dict() if fmt == "json" else None)
+
+
+@click.command()
+@click.argument("form", type=FORM_CHOICE)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to a file instead of standard output.")
+@click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
+def schema(form: str, output: Path | None, overwrite: bool) -> None:
+    """Print the JSON Schema of FORM."""
+    text = json.dumps(get_form(form).model_json_schema(), indent=2, ensure_ascii=False)
+    if output is None:
+        click.echo(text)
+        return
+    try:
+        write_text(output, text + "\n", overwrite=overwrite)
+    except OutputRefused as exc:
+        raise UsageProblem(str(exc)) from None
+    except OSError as exc:
+        raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}")
+
+
+@click.command()
+@school_option
+@policy_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def checks(school: Path | None, policy: str | None, fmt: str) -> None:
+    """List the checks the school's policy runs, with their severity and the paragraph each
+    enforces."""
+    chosen = school_for(school, policy, quiet=True)
+    if fmt == "json":
+        click.echo(json.dumps(catalogue([chosen.policy]), indent=2, ensure_ascii=False))
+    else:
+        click.echo(checks_text(chosen.policy))
+
+
+COMMANDS = (template, validate, render, checkins, schema, checks)

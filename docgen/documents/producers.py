@@ -1,0 +1,104 @@
+"""The producers of the forms: each record's own document (``FormProducer``), and the office
+check-in sheet made from a day's risk assessments (``CheckinProducer``). Both only build plain
+``Document``s and name them; the pipeline renders and writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from docgen.config import SchoolConfig
+from docgen.documents.checkins import checkin_document
+from docgen.documents.context import build_document
+from docgen.output import file_stem, split_name
+from docgen.pipeline.plan import Plan, Planned, Subject, digest
+from docgen.policy import Policy
+from docgen.report import RecordResult
+from docgen.schemas import FormModel, RiskAssessment
+from docgen.schemas.types import display
+
+
+def subject_of(form: FormModel) -> Subject:
+    return Subject(kind=form.form_name, visit_key=form.visit_key(), pupil=form.pupil_name,
+                   visit_date=form.visit_date, reference=form.visit_reference or "")
+
+
+def input_hash(form: FormModel) -> str:
+    """A digest of the record as validated (the same answers always give the same digest)."""
+    return digest(form.model_dump_json())
+
+
+def form_stem(form: FormModel, config: SchoolConfig) -> str:
+    """The file name (without suffix) the school's naming pattern gives this form."""
+    forename, surname = split_name(form.pupil_name)
+    return file_stem(
+        config.documents.naming,
+        date=form.visit_date.isoformat(),
+        form=form.form_name,
+        surname=surname,
+        forename=forename,
+        pupil=form.pupil_name,
+        reference=form.visit_reference or "",
+        school=config.school.name,
+    )
+
+
+class FormProducer:
+    """One document per risk assessment or visit report, carrying its warnings."""
+
+    command = "render"
+
+    def __init__(self, config: SchoolConfig, policy: Policy) -> None:
+        self.config = config
+        self.policy = policy
+
+    def ignores(self, record: RecordResult) -> str:
+        return ""
+
+    def plan(self, record: RecordResult) -> Plan:
+        form = record.form
+        assert form is not None  # the pipeline plans usable records only
+        document = build_document(form, self.config, self.policy, record.issues)
+        return Plan([Planned(form_stem(form, self.config), document, subject_of(form),
+                             input_hash(form))])
+
+    def finish(self) -> Sequence[Planned]:
+        return ()
+
+
+class CheckinProducer:
+    """The check-in sheet for one day, from the risk assessments of that day's visits."""
+
+    command = "checkins"
+
+    def __init__(self, day: dt.date, config: SchoolConfig, policy: Policy) -> None:
+        self.day = day
+        self.config = config
+        self.policy = policy
+        self.visits: list[RiskAssessment] = []
+        self.assessments = 0  # risk assessments seen, of any day
+        self.other_forms = 0  # visit reports and the like: not planned visits
+
+    def ignores(self, record: RecordResult) -> str:
+        if record.form_name != RiskAssessment.form_name:
+            self.other_forms += 1
+            return ("not a risk assessment: the check-in sheet lists planned visits, from "
+                    "their risk assessments")
+        self.assessments += 1
+        return ""
+
+    def plan(self, record: RecordResult) -> Plan:
+        form = record.form
+        assert isinstance(form, RiskAssessment)
+        if form.visit_date != self.day:
+            return Plan(note=f"a visit on {display(form.visit_date)}, not on this sheet")
+        self.visits.append(form)
+        return Plan(note=f"on the check-in sheet for {display(self.day)}")
+
+    def finish(self) -> Sequence[Planned]:
+        if not self.visits:
+            return ()
+        document = checkin_document(self.visits, self.day, self.config, self.policy)
+        stem = file_stem("{date}_office-check-in-sheet", date=self.day.isoformat())
+        inputs = digest("".join(input_hash(ra) for ra in self.visits))
+        return [Planned(stem, document, Subject(kind="checkins", visit_date=self.day), inputs)]

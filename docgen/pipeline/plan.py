@@ -1,0 +1,73 @@
+"""What a producer hands the pipeline: for each input record, the documents to make from it.
+
+A producer turns records into plain ``Document``s (cheap: no layout, no files) and names them;
+the pipeline decides what must be rendered, renders in worker processes, writes the files,
+records them in the register and the manifest. A producer never writes a file itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from docgen.documents.document import Document
+from docgen.report import RecordResult
+
+Format = Literal["pdf", "docx"]
+FORMATS: tuple[Format, ...] = ("pdf", "docx")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who and what a document is about: what the register keeps of it. Never free text."""
+
+    kind: str  # the form name, "checkins", "letter:<name>" ...
+    visit_key: str = ""
+    pupil: str = ""
+    visit_date: dt.date | None = None
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One document to make, in every format of the run."""
+
+    stem: str  # the file name without its suffix; made unique within the run by the pipeline
+    document: Document
+    subject: Subject
+    input_hash: str  # a digest of the input it was made from (for the register)
+
+
+@dataclass
+class Plan:
+    """What one record gives: its documents, or a note saying why it gives none."""
+
+    outputs: list[Planned] = field(default_factory=list)
+    note: str = ""
+
+
+class Producer(Protocol):
+    """Turns records into documents for the pipeline."""
+
+    command: str  # what the register and the manifest call the run: "render", "checkins" ...
+
+    def ignores(self, record: RecordResult) -> str:
+        """Why this producer has no use for the record whatever its state ("" if it has):
+        the check-in sheet ignores visit reports, valid or not."""
+        ...
+
+    def plan(self, record: RecordResult) -> Plan:
+        """The documents a valid, usable record gives (called in input order)."""
+        ...
+
+    def finish(self) -> Sequence[Planned]:
+        """Documents made from all the records together (the check-in sheet), once every
+        record has been planned."""
+        ...
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,184 @@
+"""Rendering, where it runs: in this process (one job) or in worker processes, one renderer per
+format per process, each document under a time limit.
+
+A worker process builds its renderers once (templates, fonts, CSS) and keeps them for every
+document it is sent; it never touches files or the register: it returns bytes, and the parent
+writes. Any ``concurrent.futures.Executor`` can run ``render_batch`` (a Dask or Ray executor
+on other machines: the workers need docgen and its templates installed, not the register).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any, Protocol
+
+from docgen.documents.document import Document
+from docgen.documents.fetcher import TEMPLATE_DIR
+from docgen.pipeline.plan import Format
+
+
+class Renderer(Protocol):
+    def render(self, document: Document) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class RendererSpec:
+    """What a process needs to build its renderers: picklable, so it can travel to workers."""
+
+    template_dir: Path | None = None
+
+    def build(self, fmt: Format) -> Renderer:
+        if fmt == "pdf":
+            from docgen.documents.pdf import PdfRenderer
+
+            return PdfRenderer(self.template_dir)
+        from docgen.documents.docx import DocxRenderer
+
+        return DocxRenderer(self.template_dir)
+
+    def fingerprint(self) -> str:
+        """A digest of every template file the renderers read (docgen's own and the
+        school's): a changed template means documents must be made again."""
+        digest = hashlib.sha256()
+        for root in (TEMPLATE_DIR, self.template_dir):
+            if root is None or not root.is_dir():
+                continue
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                digest.update(str(path.relative_to(root)).encode("utf-8"))
+                digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+
+class Renderers:
+    """A process's renderers, one per format, built on first use."""
+
+    def __init__(self, spec: RendererSpec) -> None:
+        self.spec = spec
+        self._made: dict[str, Renderer] = {}
+
+    def get(self, fmt: Format) -> Renderer:
+        renderer = self._made.get(fmt)
+        if renderer is None:
+            renderer = self._made[fmt] = self.spec.build(fmt)
+        return renderer
+
+
+@dataclass(frozen=True)
+class Task:
+    id: int
+    document: Document
+    format: Format
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A task's result: the file's bytes, or why there are none."""
+
+    id: int
+    data: bytes | None
+    error: str = ""  # in plain words, for the person running docgen
+    detail: str = ""  # the exception and where it happened, for the log only
+    timed_out: bool = False
+
+
+class DocumentTimeout(BaseException):
+    """A document took longer than its time limit. A BaseException, so that no library's
+    ``except Exception`` swallows it half-way through a layout."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Raise ``DocumentTimeout`` in this thread after ``seconds``; does nothing off the main
+    thread (signals go to the main thread only) or without a limit."""
+    if (not seconds or seconds <= 0 or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise DocumentTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_with(renderers: Renderers, tasks: list[Task], timeout: float | None) -> list[Rendered]:
+    """Render each task with ``renderers``; one failure or overrun never stops the others."""
+    out = []
+    for task in tasks:
+        try:
+            with deadline(timeout):
+                data = renderers.get(task.format).render(task.document)
+        except DocumentTimeout:
+            out.append(Rendered(task.id, None, f"took longer than {timeout:g} seconds and was "
+                                "stopped", timed_out=True))
+        except Exception as exc:
+            out.append(Rendered(task.id, None, _plain(exc),
+                                "".join(traceback.format_exception(exc))))
+        else:
+            out.append(Rendered(task.id, data))
+    return out
+
+
+def _plain(exc: Exception) -> str:
+    """What to tell an office user when a document could not be made."""
+    from docgen.documents.docx import DocxTemplateError
+    from docgen.documents.pdf import PdfRenderError
+
+    if isinstance(exc, DocxTemplateError | PdfRenderError):
+        return f"the template could not be used: {exc}"
+    if isinstance(exc, MemoryError):
+        return "ran out of memory while laying out the document"
+    return "could not be made because of an internal error (details are in the log)"
+
+
+# --------------------------------------------------------------------------- worker processes
+
+# Each worker process keeps its renderers here between tasks: set by ``init_worker`` (the
+# pool's initializer), or on first use under an executor that has no initializer.
+_WORKER: Renderers | None = None
+
+
+def init_worker(spec: RendererSpec) -> None:
+    """Run once in each worker process: ignore Ctrl-C (the parent stops the pool) and build
+    nothing yet; renderers are built on their first document."""
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = Renderers(spec)
+
+
+def render_batch(spec: RendererSpec, tasks: list[Task], timeout: float | None) -> list[Rendered]:
+    """The function a worker runs for a batch of tasks."""
+    global _WORKER
+    if _WORKER is None or _WORKER.spec != spec:
+        _WORKER = Renderers(spec)
+    return render_with(_WORKER, tasks, timeout)
+
+
+class InlineExecutor(Executor):
+    """Runs each call at once, in this process: ``--jobs 1``, with no process to start and no
+    pickling; the renderers live in the run, not in a module."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+        return future

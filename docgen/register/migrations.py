@@ -1,0 +1,103 @@
+"""The register's schema, as forward migrations.
+
+Each migration is a small function that takes the schema from version N-1 to N; the file's
+version is SQLite's ``user_version``. Opening a register applies the missing ones in order, each
+in its own transaction, so an old file is brought up to date and a new one built from nothing
+the same way. Never edit a migration that has shipped: add the next one.
+
+What the register holds is what a school must be able to show about what docgen produced:
+runs, and every file written with its hash. Free text from the forms never goes in.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _script(db: sqlite3.Connection, script: str) -> None:
+    """Run a migration's statements one by one (``executescript`` would commit half-way)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def m001_runs_and_documents(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,          -- ISO 8601, UTC
+            finished_at TEXT,
+            status TEXT NOT NULL,              -- running, done, interrupted, failed
+            command TEXT NOT NULL,             -- render, checkins, letters, export ...
+            docgen_version TEXT NOT NULL,
+            policy TEXT,
+            user TEXT NOT NULL,                -- the login name of who ran it
+            host TEXT,
+            out_dir TEXT,
+            counts TEXT                        -- JSON: outcome -> number
+        );
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            path TEXT NOT NULL,                -- absolute
+            format TEXT NOT NULL,
+            kind TEXT NOT NULL,                -- risk-assessment, visit-report, checkins ...
+            visit_key TEXT,
+            pupil TEXT,
+            pupil_key TEXT,                    -- the name folded, for searching
+            visit_date TEXT,                   -- ISO 8601
+            visit_reference TEXT,
+            sha256 TEXT NOT NULL,
+            input_hash TEXT,                   -- of the input record it came from
+            render_key TEXT,                   -- of everything that shaped the file
+            outcome TEXT NOT NULL,             -- written, replaced, adopted
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX documents_by_path ON documents(path, id);
+        CREATE INDEX documents_by_pupil ON documents(pupil_key);
+        CREATE INDEX documents_by_visit ON documents(visit_key);
+        CREATE INDEX documents_by_reference ON documents(visit_reference);
+        CREATE INDEX documents_by_run ON documents(run_id);
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_documents,)
+
+
+def version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Apply the migrations the file lacks, in order; return the version reached. A file newer
+    than this docgen is refused (``NewerRegister``): an old docgen must not write into it.
+    ``db`` is in autocommit mode (``isolation_level=None``): each step is its own
+    transaction."""
+    current = version(db)
+    if current > len(migrations):
+        raise NewerRegister(current, len(migrations))
+    for number, step in enumerate(migrations[current:], start=current + 1):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            step(db)
+            db.execute(f"PRAGMA user_version = {number:d}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    return version(db)
+
+
+class NewerRegister(Exception):
+    """The register was written by a newer docgen."""
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"schema version {found}, this docgen knows up to {known}")
+        self.found = found
+        self.known = known
