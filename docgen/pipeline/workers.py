@@ -10,9 +10,13 @@ on other machines: the workers need docgen and its templates installed, not the 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
+import os
 import signal
+import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
@@ -154,11 +158,33 @@ _WORKER: Renderers | None = None
 
 
 def init_worker(spec: RendererSpec) -> None:
-    """Run once in each worker process: ignore Ctrl-C (the parent stops the pool) and build
-    nothing yet; renderers are built on their first document."""
+    """Run once in each worker process: ignore Ctrl-C (the parent stops the pool), end with
+    the parent, and build nothing yet; renderers are built on their first document."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     _WORKER = Renderers(spec)
+
+
+def _die_with_parent() -> None:
+    """A worker whose parent is killed (SIGKILL, a crash) must not live on holding the
+    parent's pipes: on Linux the kernel kills it (PR_SET_PDEATHSIG); elsewhere, and as a
+    backstop, a thread notices the parent is gone within a second."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="docgen-parent-watch", daemon=True).start()
 
 
 def render_batch(spec: RendererSpec, tasks: list[Task], timeout: float | None) -> list[Rendered]:
