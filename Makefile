@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    := out
 
-.PHONY: demo test lint typecheck pytest docs samples templates clean sysdeps
+.PHONY: demo test lint typecheck pytest docs samples templates clean sysdeps bench
 
 $(STAMP): pyproject.toml constraints.txt
 	scripts/install-system-deps.sh
@@ -50,13 +50,20 @@ demo: $(STAMP)
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check docgen tests scripts
+	$(BIN)/ruff check docgen tests scripts bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy docgen
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# docgen against the raw libraries (WeasyPrint, docxtpl, openpyxl, LibreOffice) doing the same
+# work; `make bench SIZE=large` adds 10,000 documents. Writes bench/results/latest.json.
+SIZE ?= default
+bench: $(STAMP)
+	scripts/install-system-deps.sh --bench
+	$(BIN)/python -m bench --size $(SIZE)
 
 # Regenerate the README's generated sections and the sample workbooks from the code.
 docs: $(STAMP)

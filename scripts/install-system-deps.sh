@@ -9,6 +9,9 @@ have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 have_lib 'libpango-1.0.so.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
 fc-list 2>/dev/null | grep -qi 'dejavu' || need+=(fonts-dejavu-core)
+if [ "${1:-}" = "--bench" ]; then  # the bench compares with LibreOffice and reads its workbooks
+  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "note: missing system packages ${need[*]}; install them with apt-get for PDF output." >&2

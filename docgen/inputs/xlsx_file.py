@@ -21,7 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from docgen.inputs.errors import UnreadableInput, read_checked
-from docgen.inputs.sheet_xml import RawCell, SheetFormats, sheet_rows
+from docgen.inputs.sheet_xml import SheetFormats, sheet_rows
 
 MAX_XLSX_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
@@ -116,8 +116,26 @@ class Workbook:
         count = 0
         try:
             with ws._get_source() as source:
+                percent = self._percent_styles
                 for number, raw in sheet_rows(source, formats):
-                    cells = [cell for cell in map(self._cell, raw) if cell is not None]
+                    cells = []
+                    for cell in raw:  # inlined: this loop runs for every cell of the sheet
+                        value = cell.value
+                        if value is None:
+                            continue
+                        kind = cell.kind
+                        if kind == "s" or kind == "f":
+                            if "_x" in value:
+                                value = unescape(value)  # Excel's escapes: _x000D_ is CR
+                            if not value.strip():
+                                continue
+                        elif kind == "n" and cell.style in percent:
+                            value = _percent(value)  # 0.685 shown as a percentage: 68.5%
+                        if cell.column_number > MAX_COLUMNS:
+                            raise UnreadableInput(self.name,
+                                                  f"has more than {MAX_COLUMNS} columns.")
+                        cells.append(Cell(value, number, cell.column, kind == "f",
+                                          kind == "e"))
                     if not cells:
                         continue
                     count += 1
@@ -133,23 +151,6 @@ class Workbook:
             raise UnreadableInput(
                 self.name, f"sheet '{title}' is damaged ({_short(exc)})."
             ) from None
-
-    def _cell(self, raw: RawCell) -> Cell | None:
-        """A cell as docgen sees it, or None when it is blank."""
-        value = raw.value
-        if value is None:
-            return None
-        if isinstance(value, str):
-            if "_x" in value:
-                value = unescape(value)  # Excel's escapes: _x000D_ is a carriage return
-            if not value.strip():
-                return None
-        if raw.column_number > MAX_COLUMNS:
-            raise UnreadableInput(self.name, f"has more than {MAX_COLUMNS} columns.")
-        kind = raw.kind
-        if kind == "n" and raw.style in self._percent_styles:
-            value = _percent(value)  # what the cell shows: 0.685 formatted as % is 68.5%
-        return Cell(value, raw.row, raw.column, kind == "f", kind == "e")
 
 
 def _percent_styles(wb: Any) -> frozenset[int]:

@@ -213,6 +213,7 @@ class _Pool:
 
     def __init__(self, settings: Settings) -> None:
         self.spec = settings.renderer
+        self.formats = settings.formats
         self.timeout = settings.timeout
         self.jobs = max(1, settings.jobs)
         self._given = settings.executor
@@ -226,7 +227,7 @@ class _Pool:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         self._own = ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker,
-                                        initargs=(self.spec,))
+                                        initargs=(self.spec, self.formats))
         return self._own
 
     def submit(self, tasks: list[Task]) -> Future[list[Rendered]]:

@@ -157,13 +157,17 @@ def _plain(exc: Exception) -> str:
 _WORKER: Renderers | None = None
 
 
-def init_worker(spec: RendererSpec) -> None:
+def init_worker(spec: RendererSpec, formats: tuple[Format, ...] = ()) -> None:
     """Run once in each worker process: ignore Ctrl-C (the parent stops the pool), end with
-    the parent, and build nothing yet; renderers are built on their first document."""
+    the parent, and build the run's renderers now, while the parent plans the first
+    documents."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     _WORKER = Renderers(spec)
+    for fmt in formats:
+        with contextlib.suppress(Exception):  # a broken template is reported per document
+            _WORKER.get(fmt)
 
 
 def _die_with_parent() -> None:

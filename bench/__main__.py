@@ -1,0 +1,200 @@
+"""``make bench`` (``python -m bench``): docgen against the raw libraries doing the same work,
+measured in the same run, each figure the median of several runs in fresh processes, every
+ratio printed in one table and written to ``bench/results/latest.json``.
+
+Sizes: ``default`` (10,000-row workbook, 200 documents, scale 100 and 1,000), ``large``
+(scale up to 10,000 documents), ``tiny`` (a few of each: the test suite runs it so the bench
+never rots).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.data import write_reports_json, write_reports_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES: dict[str, dict[str, Any]] = {
+    # tiny: the test suite's run, so the bench never rots (LibreOffice left out: its start
+    # alone would take longer than the rest)
+    "tiny": {"rows": 60, "documents": 3, "scale": (2, 4), "repeat": 1, "libreoffice": False},
+    "default": {"rows": 10_000, "documents": 200, "scale": (100, 1_000), "repeat": 3},
+    "large": {"rows": 10_000, "documents": 200, "scale": (100, 1_000, 10_000), "repeat": 3},
+}
+
+
+def measure(case: str, *args: Any) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "bench.measure", case, *map(str, args)],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"bench case {case} failed:\n{done.stdout}\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def median(runs: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(r[key] for r in runs))
+
+
+def paired(repeat: int, *cases: tuple[str, tuple[Any, ...]]) -> list[list[dict[str, Any]]]:
+    """Run the cases in turn ``repeat`` times (alternating, so load on the machine falls on
+    every side alike)."""
+    out: list[list[dict[str, Any]]] = [[] for _ in cases]
+    for _ in range(repeat):
+        for i, (case, args) in enumerate(cases):
+            out[i].append(measure(case, *args))
+    return out
+
+
+def soffice_convert(source: Path, folder: Path) -> Path | None:
+    """``source`` saved again by LibreOffice: shared strings, as Excel writes a workbook."""
+    if shutil.which("soffice") is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["soffice", "--headless", "--norestore", "--calc", "--convert-to", "xlsx",
+                    "--outdir", str(folder), str(source)], check=True, capture_output=True)
+    return folder / source.name
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--size", choices=sorted(SIZES), default=os.environ.get("SIZE")
+                        or "default")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
+    parser.add_argument("--results", type=Path,
+                        default=ROOT / "bench" / "results" / "latest.json")
+    args = parser.parse_args(argv)
+    size = SIZES[args.size]
+    repeat = size["repeat"]
+    work = args.work / args.size
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    figures: dict[str, Any] = {}
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def row(case: str, docgen_side: str, baseline: str, ratio: float, target: str,
+            ok: bool) -> None:
+        rows.append((case, docgen_side, baseline, f"{ratio:.2f}x", f"{target} "
+                     f"{'ok' if ok else 'MISSED'}"))
+
+    # ------------------------------------------------------------ validate
+    print(f"making a {size['rows']:,}-row workbook ...", file=sys.stderr)
+    book = write_reports_workbook(work / "visit-reports.xlsx", size["rows"])
+    with_lo = size.get("libreoffice", True) and shutil.which("soffice") is not None
+    saved = (soffice_convert(book, work / "as-saved") if with_lo else None) or book
+    raw, ours = paired(repeat, ("validate-raw", (saved,)), ("validate-docgen", (saved,)))
+    t_ratio = median(ours, "seconds") / median(raw, "seconds")
+    m_ratio = median(ours, "rss_kb") / median(raw, "rss_kb")
+    figures["validate"] = {"rows": size["rows"], "workbook": "saved by LibreOffice"
+                           if saved != book else "written by openpyxl",
+                           "docgen": ours, "openpyxl": raw, "time_ratio": t_ratio,
+                           "memory_ratio": m_ratio}
+    row(f"validate {size['rows']:,} rows", f"{median(ours, 'seconds'):.2f} s",
+        f"{median(raw, 'seconds'):.2f} s openpyxl", t_ratio, "time <= 1.5x", t_ratio <= 1.5)
+    row("  peak memory", f"{median(ours, 'rss_kb') / 1024:.0f} MB",
+        f"{median(raw, 'rss_kb') / 1024:.0f} MB", m_ratio, "<= 1.5x", m_ratio <= 1.5)
+
+    # ------------------------------------------------------------ documents
+    n = size["documents"]
+    source = write_reports_json(work / f"reports-{n}.json", n)
+    register = work / "register.sqlite"
+    pdf_raw_runs, pdf_ours = paired(
+        repeat, ("pdf-raw", (source, work / "pdf-raw")),
+        ("docgen-render", (source, work / "pdf-docgen", "pdf", 0, register)))
+    pdf_ratio = median(pdf_raw_runs, "seconds") / median(pdf_ours, "seconds")
+    figures["pdf"] = {"documents": n, "docgen": pdf_ours, "weasyprint_loop": pdf_raw_runs,
+                      "throughput_ratio": pdf_ratio}
+    row(f"PDF {n} reports", f"{n / median(pdf_ours, 'seconds'):.1f} docs/s",
+        f"{n / median(pdf_raw_runs, 'seconds'):.1f} docs/s WeasyPrint loop", pdf_ratio,
+        ">= 1.8x", pdf_ratio >= 1.8)
+
+    docx_raw_runs, docx_ours = paired(
+        repeat, ("docx-raw", (source, work / "docx-raw")),
+        ("docgen-render", (source, work / "docx-docgen", "docx", 0, register)))
+    docx_ratio = median(docx_raw_runs, "seconds") / median(docx_ours, "seconds")
+    figures["docx"] = {"documents": n, "docgen": docx_ours, "docxtpl_loop": docx_raw_runs,
+                       "throughput_ratio": docx_ratio}
+    row(f"DOCX {n} reports", f"{n / median(docx_ours, 'seconds'):.1f} docs/s",
+        f"{n / median(docx_raw_runs, 'seconds'):.1f} docs/s docxtpl loop", docx_ratio,
+        ">= 3x", docx_ratio >= 3)
+
+    if with_lo:
+        lo_runs = [measure("libreoffice", work / "docx-docgen", work / f"lo-{i}")
+                   for i in range(repeat)]
+        lo_ratio = median(lo_runs, "seconds") / median(pdf_ours, "seconds")
+        figures["libreoffice"] = {"documents": n, "runs": lo_runs, "ratio_vs_docgen_pdf":
+                                  lo_ratio}
+        row(f"PDF {n} reports vs LibreOffice", f"{n / median(pdf_ours, 'seconds'):.1f} docs/s",
+            f"{n / median(lo_runs, 'seconds'):.1f} docs/s soffice from DOCX", lo_ratio,
+            ">= 3x", lo_ratio >= 3)
+    else:
+        figures["libreoffice"] = {"skipped": "soffice is not installed (make bench installs it)"
+                                  if size.get("libreoffice", True) else "not at this size"}
+        rows.append(("PDF vs LibreOffice", "-", "-", "-", "skipped"))
+
+    # ------------------------------------------------------------ scale
+    scale: list[dict[str, Any]] = []
+    for count in size["scale"]:
+        src = write_reports_json(work / f"scale-{count}.json", count)
+        runs = [measure("docgen-render", src, work / f"scale-{count}-{i}", "pdf", 0,
+                        work / f"scale-{count}-{i}.sqlite") for i in range(repeat)]
+        scale.append({"documents": count, "runs": runs,
+                      "seconds_per_document": median(runs, "seconds") / count,
+                      "rss_kb": median(runs, "rss_kb"),
+                      "worker_rss_kb": median(runs, "children_rss_kb")})
+    first, last = scale[0], scale[-1]
+    rss_growth = last["rss_kb"] / first["rss_kb"]
+    worker_growth = last["worker_rss_kb"] / max(first["worker_rss_kb"], 1)
+    per_doc = last["seconds_per_document"] / first["seconds_per_document"]
+    figures["scale"] = {"sizes": scale, "rss_growth": rss_growth,
+                        "worker_rss_growth": worker_growth, "time_per_document_ratio": per_doc}
+    for entry in scale:
+        rows.append((f"scale {entry['documents']:,} PDFs",
+                     f"{entry['seconds_per_document'] * 1000:.0f} ms/doc",
+                     f"{entry['rss_kb'] / 1024:.0f} MB + worker "
+                     f"{entry['worker_rss_kb'] / 1024:.0f} MB", "", ""))
+    row("  memory, largest/smallest", f"{rss_growth:.2f}x", f"worker {worker_growth:.2f}x",
+        max(rss_growth, worker_growth), "<= 1.2x", max(rss_growth, worker_growth) <= 1.2)
+    row("  time/doc, largest/smallest", f"{per_doc:.2f}x", "", per_doc, "within 10%",
+        abs(per_doc - 1) <= 0.10)
+
+    machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
+               "platform": platform.platform(), "size": args.size, "repeat": repeat,
+               "date": dt.datetime.now().isoformat(timespec="seconds"),
+               "commit": _commit()}
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps({"machine": machine, "figures": figures}, indent=2)
+                            + "\n", "utf-8")
+    _print_table(rows, machine)
+    print(f"\nwritten {args.results}")
+    return 0
+
+
+def _commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip()
+
+
+def _print_table(rows: list[tuple[str, str, str, str, str]], machine: dict[str, Any]) -> None:
+    print(f"\ndocgen bench ({machine['size']}; medians of {machine['repeat']}; "
+          f"{machine['cpus']} cores; {machine['date']})")
+    head = ("case", "docgen", "baseline", "ratio", "target")
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(5)]
+    for r in [head, *rows]:
+        print("  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(r)).rstrip())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""One measurement, in a process of its own: ``python -m bench.measure CASE ARGS...`` does one
+piece of work and prints one JSON line: the seconds the work took (imports excluded, on both
+sides) and the process's peak memory (its own, and its largest worker's).
+
+Each case has a docgen side and a baseline side: the raw library doing the same work in the
+plainest reasonable way.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def _peak_kb(who: int) -> int:
+    return int(resource.getrusage(who).ru_maxrss)
+
+
+def _report(seconds: float, **extra: Any) -> None:
+    print(json.dumps({"seconds": seconds, "rss_kb": _peak_kb(resource.RUSAGE_SELF),
+                      "children_rss_kb": _peak_kb(resource.RUSAGE_CHILDREN), **extra}))
+
+
+def _timed(work: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def validate_raw(workbook: str) -> None:
+    import openpyxl
+
+    def work() -> None:
+        wb = openpyxl.load_workbook(workbook, read_only=True)
+        for _ in wb["Visit report"].iter_rows(values_only=True):
+            pass
+        wb.close()
+
+    _report(_timed(work))
+
+
+def validate_docgen(workbook: str) -> None:
+    from docgen.policy import load_policy
+    from docgen.validation import Checker
+
+    policy = load_policy("att")
+
+    def work() -> None:
+        for file in Checker([workbook], policy):
+            for _record in file:
+                pass
+            file.result()
+
+    _report(_timed(work))
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _documents(source: str) -> list[Any]:
+    """The Documents docgen prints for the records of ``source`` (built before timing)."""
+    from docgen.config import SAMPLE_SCHOOL
+    from docgen.documents.context import build_document
+    from docgen.policy import load_policy
+    from docgen.validation import validate
+
+    policy = load_policy("att")
+    report = validate([source], policy)
+    return [build_document(r.form, SAMPLE_SCHOOL, policy, r.issues)
+            for r in report.records if r.form is not None]
+
+
+def pdf_raw(source: str, out: str) -> None:
+    """A plain WeasyPrint loop: one ``HTML(string=...).write_pdf()`` per document, on the same
+    HTML, CSS and fonts as docgen, the same tagged PDF (style sheet and fonts loaded once), in
+    one process."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from docgen.documents.pdf import PDF_VARIANT, PdfRenderer
+
+    renderer = PdfRenderer()
+    pages = [renderer.render_html(d) for d in _documents(source)]
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = renderer._base_url
+
+    def work() -> None:
+        fonts = FontConfiguration()
+        css = CSS(filename=str(renderer.template_dir / "css" / "document.css"), font_config=fonts)
+        for i, html in enumerate(pages):
+            data = HTML(string=html, base_url=base).write_pdf(
+                stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT)
+            (folder / f"{i}.pdf").write_bytes(data)
+
+    _report(_timed(work), documents=len(pages))
+
+
+def docx_raw(source: str, out: str) -> None:
+    """A plain docxtpl loop: per document, load the template, render with autoescape, save."""
+    from docxtpl import DocxTemplate
+    from jinja2 import Environment
+
+    from docgen.documents.docx import PORTRAIT, TEMPLATE_DIR
+
+    documents = _documents(source)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    env = Environment(autoescape=True)
+
+    def work() -> None:
+        for i, document in enumerate(documents):
+            template = DocxTemplate(TEMPLATE_DIR / PORTRAIT)
+            template.render({"doc": document, "logo": None}, env, autoescape=True)
+            buffer = io.BytesIO()
+            template.save(buffer)
+            (folder / f"{i}.docx").write_bytes(buffer.getvalue())
+
+    _report(_timed(work), documents=len(documents))
+
+
+def docgen_render(source: str, out: str, fmt: str, jobs: str, register: str) -> None:
+    """docgen as a user runs it: check, build, render on the default number of cores, write,
+    manifest, register."""
+    import docgen
+
+    def work() -> None:
+        result = docgen.render([source], out, formats=(fmt,), register=Path(register),
+                               jobs=int(jobs) or None, overwrite=True)
+        if result.run is None or result.run.exit_code:
+            raise SystemExit(f"docgen failed: {result.to_dict()}")
+
+    _report(_timed(work))
+
+
+def libreoffice(docx_folder: str, out: str) -> None:
+    """LibreOffice headless converting the same documents from DOCX, in one invocation."""
+    import subprocess
+
+    files = sorted(str(p) for p in Path(docx_folder).glob("*.docx"))
+
+    def work() -> None:
+        subprocess.run(["soffice", "--headless", "--norestore", "--convert-to", "pdf",
+                        "--outdir", out, *files], check=True, capture_output=True)
+
+    _report(_timed(work), documents=len(files))
+
+
+CASES: dict[str, Callable[..., None]] = {
+    "validate-raw": validate_raw,
+    "validate-docgen": validate_docgen,
+    "pdf-raw": pdf_raw,
+    "docx-raw": docx_raw,
+    "docgen-render": docgen_render,
+    "libreoffice": libreoffice,
+}
+
+if __name__ == "__main__":
+    CASES[sys.argv[1]](*sys.argv[2:])

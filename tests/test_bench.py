@@ -1,0 +1,26 @@
+"""The bench runs (at a tiny size, so it never rots) and reports every case with its ratio."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    results = tmp_path / "latest.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--size", "tiny", "--work", str(tmp_path / "work"),
+         "--results", str(results)],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    figures = json.loads(results.read_text())["figures"]
+    assert figures["validate"]["time_ratio"] > 0 and figures["validate"]["memory_ratio"] > 0
+    assert figures["pdf"]["throughput_ratio"] > 0 and figures["docx"]["throughput_ratio"] > 0
+    assert [s["documents"] for s in figures["scale"]["sizes"]] == [2, 4]
+    assert "libreoffice" in figures
+    for case in ("validate", "PDF 3 reports", "DOCX 3 reports", "scale 4 PDFs"):
+        assert case in done.stdout
