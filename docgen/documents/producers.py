@@ -11,7 +11,8 @@ from docgen.config import SchoolConfig
 from docgen.documents.checkins import checkin_document
 from docgen.documents.context import build_document
 from docgen.output import file_stem, split_name
-from docgen.pipeline.plan import Plan, Planned, Subject, digest
+from docgen.pipeline.plan import Extra, Plan, Planned, Subject, digest
+from docgen.pipeline.run import RunResult
 from docgen.policy import Policy
 from docgen.report import RecordResult
 from docgen.schemas import FormModel, RiskAssessment
@@ -65,6 +66,9 @@ class FormProducer:
     def finish(self) -> Sequence[Planned]:
         return ()
 
+    def extras(self, result: RunResult) -> Sequence[Extra]:
+        return ()
+
 
 class CheckinProducer:
     """The check-in sheet for one day, from the risk assessments of that day's visits."""
@@ -102,3 +106,6 @@ class CheckinProducer:
         stem = file_stem("{date}_office-check-in-sheet", date=self.day.isoformat())
         inputs = digest("".join(input_hash(ra) for ra in self.visits))
         return [Planned(stem, document, Subject(kind="checkins", visit_date=self.day), inputs)]
+
+    def extras(self, result: RunResult) -> Sequence[Extra]:
+        return ()

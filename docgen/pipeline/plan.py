@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from docgen.documents.document import Document
 from docgen.report import RecordResult
+
+if TYPE_CHECKING:
+    from docgen.pipeline.run import RunResult
 
 Format = Literal["pdf", "docx"]
 FORMATS: tuple[Format, ...] = ("pdf", "docx")
@@ -39,6 +43,18 @@ class Planned:
     document: Document
     subject: Subject
     input_hash: str  # a digest of the input it was made from (for the register)
+
+
+@dataclass(frozen=True)
+class Extra:
+    """A file made after every document is written, from the run as a whole: a combined PDF
+    of all the letters, an export's CSV and JSON, an upload bundle. ``write`` fills the file
+    at the path it is given (a temporary file the pipeline then puts in place atomically)."""
+
+    name: str  # the file's name in the output folder
+    write: Callable[[Path], None]
+    subject: Subject
+    label: str = ""  # what the manifest calls it; the name by default
 
 
 @dataclass
@@ -66,6 +82,11 @@ class Producer(Protocol):
     def finish(self) -> Sequence[Planned]:
         """Documents made from all the records together (the check-in sheet), once every
         record has been planned."""
+        ...
+
+    def extras(self, result: RunResult) -> Sequence[Extra]:
+        """Files made from the finished run (``result`` has every record's files), written
+        after all the documents; none for most producers."""
         ...
 
 

@@ -37,6 +37,7 @@ from docgen import __version__
 from docgen.documents.document import Document
 from docgen.locking import folder_lock
 from docgen.output import (
+    TMP_SUFFIX,
     NotARegularFile,
     OutputExists,
     remove_leftovers,
@@ -45,7 +46,7 @@ from docgen.output import (
     write_bytes,
 )
 from docgen.pipeline.manifest import ManifestRow, ManifestWriter
-from docgen.pipeline.plan import Format, Plan, Planned, Producer, Subject
+from docgen.pipeline.plan import Extra, Format, Plan, Planned, Producer, Subject
 from docgen.pipeline.progress import Progress
 from docgen.pipeline.workers import (
     InlineExecutor,
@@ -80,7 +81,7 @@ class Settings:
 @dataclass(frozen=True)
 class FileOutcome:
     path: Path
-    format: Format
+    format: str  # pdf or docx for a document; the suffix of a file made from the run
     status: FileStatus
     reason: str = ""
     sha256: str = ""
@@ -491,10 +492,57 @@ class _Engine:
             )
         outcome.files.append(FileOutcome(job.path, job.format, status, sha256=sha))
 
+    def add_extra(self, extra: Extra) -> None:
+        """Write a file made from the whole run. Unchanged if the same bytes are there; a
+        previous run's file of docgen's own is replaced (like the manifest); anything else
+        is refused unless overwriting."""
+        path = self.s.out_dir / extra.name
+        outcome = RecordOutcome(index=None, location=None, label=extra.label or extra.name,
+                                form=extra.subject.kind, pupil=extra.subject.pupil,
+                                errors=0, warnings=0, status="made")
+        fmt = path.suffix.lstrip(".").lower() or "data"
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            outcome.files.append(FileOutcome(path, fmt, "refused", _NOT_REGULAR))
+            self._queue_row(outcome)
+            return
+        tmp = path.with_name(f".{path.name}.{os.getpid()}{TMP_SUFFIX}")
+        try:
+            extra.write(tmp)
+            sha = sha256_file(tmp) or ""
+            existing = sha256_file(path) if path.exists() else None
+            previous = self.register.latest(path) if self.register is not None else None
+            status: FileStatus
+            if existing == sha:
+                status = "unchanged"
+            elif existing is None:
+                status = "written"
+            elif self.s.overwrite or (previous is not None and previous.sha256 == existing):
+                status = "replaced"
+            else:
+                outcome.files.append(FileOutcome(path, fmt, "refused", _NOT_OURS))
+                self._queue_row(outcome)
+                return
+            if status != "unchanged":
+                write_bytes(path, tmp.read_bytes(), overwrite=status == "replaced")
+                if self.register is not None and self.run_id is not None:
+                    subject = extra.subject
+                    self.register.add_document(
+                        self.run_id, path, fmt, kind=subject.kind, visit_key=subject.visit_key,
+                        pupil=subject.pupil, visit_date=subject.visit_date,
+                        reference=subject.reference, sha256=sha, input_hash="",
+                        render_key="", outcome=status)
+            outcome.files.append(FileOutcome(path, fmt, status, sha256=sha))
+        except OSError as exc:
+            outcome.files.append(FileOutcome(path, fmt, "failed", cannot_write(exc)))
+        finally:
+            tmp.unlink(missing_ok=True)
+        self._queue_row(outcome)
+
     def _flush_rows(self) -> None:
         while self.rows and self.rows[0].pending == 0:
             outcome = self.rows.popleft()
-            outcome.files.sort(key=lambda f: self.s.formats.index(f.format))
+            order: dict[str, int] = {fmt: i for i, fmt in enumerate(self.s.formats)}
+            outcome.files.sort(key=lambda f: order.get(f.format, len(order)))
             outcome.settle()
             self.result.records.append(outcome)
             self.manifest.add(outcome.manifest_row(self.s.out_dir))
@@ -590,6 +638,8 @@ def run(
             for planned in producer.finish():
                 engine.add_aggregate(planned, aggregate_label or planned.subject.kind)
             engine.drain()
+            for extra in producer.extras(result):
+                engine.add_extra(extra)
             result.manifest_refused = manifest.commit(result.counts())
             status = "done"
         except BaseException as exc:

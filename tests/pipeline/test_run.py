@@ -385,3 +385,45 @@ def test_a_plan_can_hold_several_documents(tmp_path: Path, report: dict[str, Any
     assert files(out) == ["2026-11-20_visit-report_Smith-Jane.pdf",
                           "2026-11-20_visit-report_Smith-Jane_copy.pdf"]
     assert len(result.records[0].files) == 2
+
+
+def test_files_made_from_the_whole_run_are_written_after_the_documents(
+        tmp_path: Path, report: dict[str, Any]) -> None:
+    """A producer's extras (a combined PDF, an export's CSV): written once every document
+    is; the same bytes again are unchanged; docgen's own earlier one is replaced; a file
+    docgen did not write is refused."""
+    from docgen.pipeline import Extra, Subject
+
+    school = resolve_school(SAMPLE_SCHOOL, "att")
+
+    class WithList(FormProducer):
+        note = "first"
+
+        def extras(self, result: RunResult) -> list[Extra]:
+            names = [f.path.name for f in result.files()]
+
+            def write(path: Path) -> None:
+                path.write_text(self.note + "\n" + "\n".join(names), "utf-8")
+
+            return [Extra("list.txt", write, Subject(kind="list"))]
+
+    source = write(tmp_path, [report])
+    out = tmp_path / "out"
+    producer = WithList(school.config, school.policy)
+    with Register.open(tmp_path / "register.sqlite") as register:
+        first = produce([source], out, register=register, formats=("pdf",), producer=producer)
+        assert (out / "list.txt").read_text().splitlines() == [
+            "first", "2026-11-20_visit-report_Smith-Jane.pdf"]
+        assert first.records[-1].files[0].status == "written"
+        again = produce([source], out, register=register, formats=("pdf",), producer=producer)
+        assert again.records[-1].files[0].status == "unchanged"
+        producer.note = "second"
+        changed = produce([source], out, register=register, formats=("pdf",),
+                          producer=producer)
+        assert changed.records[-1].files[0].status == "replaced"
+        (out / "list.txt").write_text("edited by hand")
+        refused = produce([source], out, register=register, formats=("pdf",),
+                          producer=producer)
+    assert refused.records[-1].files[0].status == "refused"
+    assert (out / "list.txt").read_text() == "edited by hand"
+    assert refused.exit_code == ExitCode.OUTPUT
