@@ -22,6 +22,7 @@ from docgen.documents.producers import CheckinProducer, FormProducer
 from docgen.pipeline import Format, Producer, RendererSpec, RunResult, Settings, default_jobs, run
 from docgen.pipeline.progress import Progress
 from docgen.policy import Policy, load_policy
+from docgen.policy.assessments import AssessmentLookup
 from docgen.register import Register
 from docgen.report import FileResult, Issue, RecordResult, exit_code
 from docgen.validation import Checker
@@ -100,8 +101,10 @@ class Batch:
     """Input files checked against a policy, then produced through the pipeline."""
 
     def __init__(self, paths: Iterable[str | Path], policy: Policy, *, form: str | None = None,
-                 sheet: str | None = None, today: dt.date | None = None) -> None:
+                 sheet: str | None = None, today: dt.date | None = None,
+                 known: AssessmentLookup | None = None) -> None:
         self.paths = list(paths)
+        self.known = known  # risk assessments printed earlier (the register)
         self.policy = policy
         self.form = form
         self.sheet = sheet
@@ -111,7 +114,7 @@ class Batch:
 
     def _checker(self) -> Checker:
         return Checker(self.paths, self.policy, form=self.form, sheet=self.sheet,
-                       today=self.today)
+                       today=self.today, known=self.known)
 
     def check(self, listener: CheckListener | None = None) -> list[FileResult]:
         """First pass: check every record, count them, keep each file's result; ``listener``
@@ -185,12 +188,12 @@ def render(
     ``register`` True keeps the school's register, False makes a dry run that remembers
     nothing. Never raises for bad input: see the result's files, run and exit code."""
     chosen = resolve_school(school, policy)
-    batch = Batch(paths, chosen.policy, form=form, sheet=sheet, today=today)
-    batch.check()
     settings = settings_for(chosen, out_dir, formats=formats, overwrite=overwrite, jobs=jobs,
                             timeout=timeout, templates=templates, executor=executor)
     reg = open_register(chosen.config, register)
     try:
+        batch = Batch(paths, chosen.policy, form=form, sheet=sheet, today=today, known=reg)
+        batch.check()
         batch.produce(FormProducer(chosen.config, chosen.policy), settings, register=reg)
     finally:
         if reg is not None and not isinstance(register, Register):
@@ -213,13 +216,13 @@ def checkins(
 ) -> BatchResult:
     """Write the office check-in sheet for ``day`` from the risk assessments in ``paths``."""
     chosen = resolve_school(school, policy)
-    batch = Batch(paths, chosen.policy, sheet=sheet)
-    batch.check()
     settings = settings_for(chosen, out_dir, formats=formats, overwrite=overwrite, jobs=1,
                             templates=templates)
     producer = CheckinProducer(day, chosen.config, chosen.policy)
     reg = open_register(chosen.config, register)
     try:
+        batch = Batch(paths, chosen.policy, sheet=sheet, known=reg)
+        batch.check()
         batch.produce(producer, settings, register=reg)
     finally:
         if reg is not None and not isinstance(register, Register):

@@ -23,7 +23,12 @@ from openpyxl.utils import column_index_from_string
 
 from docgen.inputs import discover, kind_of
 from docgen.policy import CheckContext, Policy, active_rules, check_form, load_policy
-from docgen.policy.assessments import AssessmentIndex, AssessmentLookup, AssessmentSummary
+from docgen.policy.assessments import (
+    AssessmentIndex,
+    AssessmentLookup,
+    AssessmentSummary,
+    Lookups,
+)
 from docgen.policy.engine import ActiveRule
 from docgen.policy.hours import visit_start
 from docgen.records import FileRecords, json_record
@@ -46,10 +51,11 @@ def validate(
     form: str | None = None,
     sheet: str | None = None,
     today: dt.date | None = None,
+    known: AssessmentLookup | None = None,
 ) -> Report:
     """Validate every record in the given files and folders, holding them all in the report.
     Never raises for bad input."""
-    checked = Checker(paths, policy, form=form, sheet=sheet, today=today)
+    checked = Checker(paths, policy, form=form, sheet=sheet, today=today, known=known)
     report = Report(policy=checked.policy.id)
     for file in checked:
         records = list(file)
@@ -72,8 +78,12 @@ class Checker:
         form: str | None = None,
         sheet: str | None = None,
         today: dt.date | None = None,
+        known: AssessmentLookup | None = None,
     ) -> None:
+        """``known``: risk assessments from before this run (the register's), looked up
+        after the run's own when a report is checked against its assessment."""
         self.paths = list(paths)
+        self.known = known
         self.policy = load_policy(policy) if isinstance(policy, str) else policy
         self.ctx = CheckContext(today=today or dt.date.today())
         self.form = form
@@ -108,7 +118,7 @@ class Checker:
         and the report checks that need an assessment stay silent rather than say every
         visit lacks one."""
         if self.form is not None:
-            return None
+            return self.known
         index = AssessmentIndex()
         for path in files:
             # a workbook's risk-assessment sheets only; a JSON file says each record's form
@@ -116,6 +126,8 @@ class Checker:
             for record in FileRecords(path, form=form, sheet=self.sheet):
                 if isinstance(record.form, RiskAssessment):
                     index.add(AssessmentSummary.of(record.form, record.location))
+        if self.known is not None:
+            return Lookups(index, self.known)
         return index if len(index) else None
 
     def records(self) -> Iterator[RecordResult]:

@@ -3,8 +3,10 @@ check-in sheet, and describe the forms and the checks."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -41,7 +43,7 @@ from docgen.output import OutputRefused, write_text
 from docgen.pipeline import Producer, Settings
 from docgen.pipeline.progress import Progress
 from docgen.policy.catalogue import catalogue, checks_text
-from docgen.register import RegisterError
+from docgen.register import Register, RegisterError
 from docgen.report import exit_code
 from docgen.report_text import ProblemsOnly, TextReport, summary
 from docgen.schemas import FORMS, get_form
@@ -97,10 +99,34 @@ def validate(paths: tuple[Path, ...], school: Path | None, policy: str | None,
     the form and the school's policy. Lists every problem with its file, sheet, row and cell
     or JSON path."""
     chosen = school_for(school, policy, quiet=quiet or fmt == "json")
-    if fmt == "json":
-        report = validation.validate(paths, chosen.policy, form=form, sheet=sheet, today=today)
-        finish(report.exit_code, data=report.to_dict())
-    checker = validation.Checker(paths, chosen.policy, form=form, sheet=sheet, today=today)
+    with _known_assessments(chosen) as known:
+        if fmt == "json":
+            report = validation.validate(paths, chosen.policy, form=form, sheet=sheet,
+                                         today=today, known=known)
+            finish(report.exit_code, data=report.to_dict())
+        _validate_text(validation.Checker(paths, chosen.policy, form=form, sheet=sheet,
+                                          today=today, known=known), chosen, quiet)
+
+
+@contextlib.contextmanager
+def _known_assessments(school: batches.School) -> Iterator[Register | None]:
+    """The school's register, if it exists, for the risk assessments printed before (a
+    report is checked against its assessment); validating never creates one."""
+    path = school.config.register_path()
+    register = None
+    if path.is_file():
+        try:
+            register = Register.open(path)
+        except RegisterError as exc:
+            note(f"note: {exc} Reports are checked against this run's assessments only.")
+    try:
+        yield register
+    finally:
+        if register is not None:
+            register.close()
+
+
+def _validate_text(checker: validation.Checker, chosen: batches.School, quiet: bool) -> None:
     out = TextReport(click.echo, style=click.style, verbose=not quiet)
     files = []
     for file in checker:
@@ -116,16 +142,13 @@ def validate(paths: tuple[Path, ...], school: Path | None, policy: str | None,
 
 
 def _produce(batch: Batch, producer: Producer, settings: Settings, *, fmt: str, quiet: bool,
-             no_register: bool, register_config: batches.School) -> None:
+             register: Register | None) -> None:
     """Check the inputs (printing problems), then run the producer through the pipeline."""
     text = fmt == "text"
+    batch.known = register  # reports are checked against the assessments printed before
     batch.check(ProblemsOnly(click.echo, style=click.style) if text else None)
     if text and any(not f.ok for f in batch.result.files):
         click.echo(summary(batch.result.files, batch.policy.id))
-    try:
-        register = open_register(register_config.config, not no_register)
-    except RegisterError as exc:
-        raise busy(exc) from None
     progress = Progress(batch.total, label="Making documents",
                         enabled=None if (text and not quiet) else False)
     try:
@@ -135,15 +158,26 @@ def _produce(batch: Batch, producer: Producer, settings: Settings, *, fmt: str, 
     except (NotADirectoryError, PermissionError) as exc:
         raise UsageProblem(f"cannot write into {settings.out_dir}: {exc.strerror or exc}"
                            ) from None
-    finally:
-        if register is not None:
-            register.close()
     if text:
         for line in run_lines(run, quiet=quiet):
             click.echo(line)
         if run.removed_leftovers:
             note(f"removed {run.removed_leftovers} temporary file(s) an interrupted run left")
         click.echo(summary_line(run))
+
+
+@contextlib.contextmanager
+def _register(school: batches.School, no_register: bool) -> Iterator[Register | None]:
+    """The school's register for a run (none for --no-register), closed afterwards."""
+    try:
+        register = open_register(school.config, not no_register)
+    except RegisterError as exc:
+        raise busy(exc) from None
+    try:
+        yield register
+    finally:
+        if register is not None:
+            register.close()
 
 
 @click.command(epilog=EXIT_CODES)
@@ -178,8 +212,9 @@ def render(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path,
     settings = settings_for(chosen, out_dir, formats=formats_of(formats), overwrite=overwrite,
                             jobs=jobs, timeout=timeout, templates=templates)
     batch = Batch(paths, chosen.policy, form=form, sheet=sheet, today=today)
-    _produce(batch, FormProducer(chosen.config, chosen.policy), settings, fmt=fmt, quiet=quiet,
-             no_register=no_register, register_config=chosen)
+    with _register(chosen, no_register) as register:
+        _produce(batch, FormProducer(chosen.config, chosen.policy), settings, fmt=fmt,
+                 quiet=quiet, register=register)
     run = batch.result.run
     finish(batch.result.exit_code, run, batch.result.to_dict() if fmt == "json" else None)
 
@@ -209,8 +244,8 @@ def checkins(paths: tuple[Path, ...], day: dt.date, formats: tuple[str, ...], ou
                             jobs=1, templates=templates)
     batch = Batch(paths, chosen.policy, sheet=sheet)
     producer = CheckinProducer(day, chosen.config, chosen.policy)
-    _produce(batch, producer, settings, fmt=fmt, quiet=quiet, no_register=no_register,
-             register_config=chosen)
+    with _register(chosen, no_register) as register:
+        _produce(batch, producer, settings, fmt=fmt, quiet=quiet, register=register)
     batches.checkin_note(batch.result, producer, day)
     if batch.result.note and fmt == "text":
         click.echo(batch.result.note)

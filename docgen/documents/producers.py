@@ -14,6 +14,7 @@ from docgen.output import file_stem, split_name
 from docgen.pipeline.plan import Extra, Plan, Planned, Subject, digest
 from docgen.pipeline.run import RunResult
 from docgen.policy import Policy
+from docgen.policy.assessments import AssessmentSummary
 from docgen.report import RecordResult
 from docgen.schemas import FormModel, RiskAssessment
 from docgen.schemas.types import display
@@ -60,8 +61,10 @@ class FormProducer:
         form = record.form
         assert form is not None  # the pipeline plans usable records only
         document = build_document(form, self.config, self.policy, record.issues)
+        summary = (AssessmentSummary.of(form, record.location)
+                   if isinstance(form, RiskAssessment) else None)
         return Plan([Planned(form_stem(form, self.config), document, subject_of(form),
-                             input_hash(form))])
+                             input_hash(form), summary)])
 
     def finish(self) -> Sequence[Planned]:
         return ()

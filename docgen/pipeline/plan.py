@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from docgen.documents.document import Document
+from docgen.policy.assessments import AssessmentSummary
 from docgen.report import RecordResult
 
 if TYPE_CHECKING:
@@ -43,6 +44,9 @@ class Planned:
     document: Document
     subject: Subject
     input_hash: str  # a digest of the input it was made from (for the register)
+    # a risk assessment's facts, kept in the register once its document exists, so that a
+    # later visit report is checked against it
+    assessment: AssessmentSummary | None = None
 
 
 @dataclass(frozen=True)

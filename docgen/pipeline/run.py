@@ -58,6 +58,7 @@ from docgen.pipeline.workers import (
     render_batch,
     render_with,
 )
+from docgen.policy.assessments import AssessmentSummary
 from docgen.register import Register
 from docgen.report import ExitCode, Location, RecordResult
 
@@ -107,6 +108,7 @@ class RecordOutcome:
     note: str = ""
     files: list[FileOutcome] = field(default_factory=list)
     pending: int = 0
+    assessments: list[AssessmentSummary] = field(default_factory=list, repr=False)
 
     def settle(self) -> None:
         """The record's status from its files, once they are all done."""
@@ -359,6 +361,8 @@ class _Engine:
         self._queue_row(outcome)
 
     def _add_outputs(self, outcome: RecordOutcome, planned: Planned) -> None:
+        if planned.assessment is not None:
+            outcome.assessments.append(planned.assessment)
         document_key = _document_key(planned.document)
         for fmt in self.s.formats:
             path = unique_path(self.s.out_dir, planned.stem, f".{fmt}", self.taken)
@@ -544,6 +548,11 @@ class _Engine:
             order: dict[str, int] = {fmt: i for i, fmt in enumerate(self.s.formats)}
             outcome.files.sort(key=lambda f: order.get(f.format, len(order)))
             outcome.settle()
+            if (self.register is not None and self.run_id is not None
+                    and outcome.status in ("made", "unchanged")):
+                for summary in outcome.assessments:
+                    self.register.remember_assessment(self.run_id, summary)
+            outcome.assessments = []
             self.result.records.append(outcome)
             self.manifest.add(outcome.manifest_row(self.s.out_dir))
             if self.progress is not None and outcome.index is not None:

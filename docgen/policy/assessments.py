@@ -4,7 +4,8 @@ where to find them by visit.
 
 A report and its assessment are matched by ``FormModel.visit_key()``: the school's visit
 reference when given, else the pupil and the date. ``AssessmentIndex`` holds the assessments
-given in one run; the register (later) is a second ``AssessmentLookup``.
+given in one run; the register, which keeps those docgen printed, is a second
+``AssessmentLookup``.
 """
 
 from __future__ import annotations
@@ -56,6 +57,20 @@ class AssessmentLookup(Protocol):
     """Finds the risk assessment of a visit."""
 
     def find(self, visit_key: str) -> AssessmentSummary | None: ...
+
+
+class Lookups:
+    """Several places to look, in order: the run's own assessments, then the register."""
+
+    def __init__(self, *lookups: AssessmentLookup) -> None:
+        self.lookups = lookups
+
+    def find(self, visit_key: str) -> AssessmentSummary | None:
+        for lookup in self.lookups:
+            found = lookup.find(visit_key)
+            if found is not None:
+                return found
+        return None
 
 
 class AssessmentIndex:

@@ -25,7 +25,10 @@ from typing import Any
 
 from docgen import __version__
 from docgen.locking import RunLock, login_name
+from docgen.policy.assessments import AssessmentSummary
 from docgen.register.migrations import NewerRegister, migrate
+from docgen.report import Location
+from docgen.schemas.choices import RiskLevel
 
 DEFAULT_NAME = "docgen-register.sqlite"
 COMMIT_EVERY_SECONDS = 0.5
@@ -202,7 +205,42 @@ class Register:
         )
         self._commit_soon()
 
+    def remember_assessment(self, run_id: int, summary: AssessmentSummary) -> None:
+        """Keep what a later report of this visit is checked against (the latest printed
+        version of the assessment wins)."""
+        where = summary.location
+        self._begin()
+        self.db.execute(
+            "INSERT OR REPLACE INTO assessments (visit_key, run_id, visit_date, staff,"
+            " authorised_on, authorised, overall_risk, source_file, source_sheet, source_row,"
+            " source_path, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (summary.visit_key, run_id, summary.visit_date.isoformat(),
+             json.dumps(list(summary.staff), ensure_ascii=False),
+             summary.authorised_on.isoformat() if summary.authorised_on else None,
+             int(summary.authorised), summary.overall_risk.value, where.file, where.sheet,
+             where.row, where.path, _now()),
+        )
+        self._commit_soon()
+
     # ------------------------------------------------------------------ reading
+
+    def find(self, visit_key: str) -> AssessmentSummary | None:
+        """The risk assessment docgen last printed for this visit (an ``AssessmentLookup``:
+        reports are checked against it)."""
+        row = self.db.execute(
+            "SELECT visit_key, visit_date, staff, authorised_on, authorised, overall_risk,"
+            " source_file, source_sheet, source_row, source_path FROM assessments"
+            " WHERE visit_key = ?", (visit_key,)).fetchone()
+        if row is None:
+            return None
+        key, day, staff, authorised_on, authorised, risk, file, sheet, number, path = row
+        return AssessmentSummary(
+            visit_key=key, visit_date=dt.date.fromisoformat(day),
+            staff=tuple(json.loads(staff)),
+            authorised_on=dt.date.fromisoformat(authorised_on) if authorised_on else None,
+            authorised=bool(authorised), overall_risk=RiskLevel.parse(risk),
+            location=Location(file=file, sheet=sheet, row=number, path=path),
+        )
 
     def latest(self, path: Path) -> DocumentEntry | None:
         """What docgen last wrote at ``path``, if anything."""

@@ -67,7 +67,31 @@ def m001_runs_and_documents(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_documents,)
+def m002_assessments(db: sqlite3.Connection) -> None:
+    """The facts of each risk assessment docgen printed that a later visit report is checked
+    against (staff names, dates, authorisation, risk level; no free text)."""
+    _script(
+        db,
+        """
+        CREATE TABLE assessments (
+            visit_key TEXT PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            visit_date TEXT NOT NULL,
+            staff TEXT NOT NULL,               -- JSON list of names
+            authorised_on TEXT,
+            authorised INTEGER NOT NULL,
+            overall_risk TEXT NOT NULL,
+            source_file TEXT NOT NULL,         -- where it was read from, to name it
+            source_sheet TEXT,
+            source_row INTEGER,
+            source_path TEXT,
+            recorded_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_documents, m002_assessments)
 
 
 def version(db: sqlite3.Connection) -> int:

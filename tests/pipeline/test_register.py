@@ -171,3 +171,31 @@ def test_history_command_lists_runs_and_documents(tmp_path: Path,
     assert as_json["runs"][0]["counts"] == {"written": 1}
     assert runner.invoke(cli, ["history", "--pupil", "Nobody"]).output.strip().endswith(
         "No documents match.")
+
+
+def test_a_report_is_checked_against_the_assessment_printed_in_an_earlier_run(
+        tmp_path: Path, report: dict[str, Any], ra: dict[str, Any]) -> None:
+    """The risk assessment was printed last week; this week's report of the same visit is
+    checked against it from the register (the staff who went were not on it)."""
+    from docgen.config import SAMPLE_SCHOOL
+    from docgen.policy.assessments import AssessmentSummary
+    from docgen.validation import validate
+
+    ra = dict(ra, visit_reference="HV-2026-050", visit_date="2026-11-20")
+    visit = dict(report, visit_reference="hv-2026-050",
+                 staff_attending=["Alex Adams", "Chris Stranger"])
+    with Register.open(tmp_path / "register.sqlite") as register:
+        produce([write(tmp_path, [ra], "ra.json")], tmp_path / "out", register=register,
+                formats=("pdf",))
+        found = register.find("ref:hv-2026-050")
+        assert isinstance(found, AssessmentSummary)
+        assert found.staff == ("Alex Adams", "Bo Brown") and found.authorised
+        later = validate([write(tmp_path, [visit], "report.json")], "att",
+                         today=dt.date(2026, 11, 23), known=register)
+        [record] = later.records
+        codes = {i.code for i in record.issues}
+        assert "report.assessment-staff" in codes and "report.assessment-missing" not in codes
+        alone = validate([tmp_path / "report.json"], "att", today=dt.date(2026, 11, 23))
+    # without the register, this run holds no assessment: nothing to check against
+    assert not {i.code for i in alone.records[0].issues} & {"report.assessment-staff"}
+    assert SAMPLE_SCHOOL.is_sample
