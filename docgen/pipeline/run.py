@@ -378,7 +378,7 @@ class _Engine:
         existing = ""
         if path.exists():
             existing = sha256_file(path) or ""
-            previous = self.register.latest(path) if self.register is not None else None
+            previous = self.register.latest(path.absolute()) if self.register is not None else None
             if previous is not None and previous.sha256 == existing \
                     and previous.render_key == key:
                 outcome.files.append(FileOutcome(path, fmt, "unchanged", sha256=existing))
@@ -488,7 +488,7 @@ class _Engine:
         if self.register is not None and self.run_id is not None:
             subject = job.subject
             self.register.add_document(
-                self.run_id, job.path, job.format, kind=subject.kind,
+                self.run_id, job.path.absolute(), job.format, kind=subject.kind,
                 visit_key=subject.visit_key, pupil=subject.pupil,
                 visit_date=subject.visit_date, reference=subject.reference, sha256=sha,
                 input_hash=job.input_hash, render_key=job.render_key,
@@ -514,7 +514,7 @@ class _Engine:
             extra.write(tmp)
             sha = sha256_file(tmp) or ""
             existing = sha256_file(path) if path.exists() else None
-            previous = self.register.latest(path) if self.register is not None else None
+            previous = self.register.latest(path.absolute()) if self.register is not None else None
             status: FileStatus
             if existing == sha:
                 status = "unchanged"
@@ -531,7 +531,8 @@ class _Engine:
                 if self.register is not None and self.run_id is not None:
                     subject = extra.subject
                     self.register.add_document(
-                        self.run_id, path, fmt, kind=subject.kind, visit_key=subject.visit_key,
+                        self.run_id, path.absolute(), fmt, kind=subject.kind,
+                        visit_key=subject.visit_key,
                         pupil=subject.pupil, visit_date=subject.visit_date,
                         reference=subject.reference, sha256=sha, input_hash="",
                         render_key="", outcome=status)

@@ -199,3 +199,16 @@ def test_a_report_is_checked_against_the_assessment_printed_in_an_earlier_run(
     # without the register, this run holds no assessment: nothing to check against
     assert not {i.code for i in alone.records[0].issues} & {"report.assessment-staff"}
     assert SAMPLE_SCHOOL.is_sample
+
+
+def test_the_register_keeps_absolute_paths_whatever_folder_a_run_starts_in(
+        tmp_path: Path, report: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    source = write(tmp_path, [report])
+    monkeypatch.chdir(tmp_path)
+    with Register.open(tmp_path / "register.sqlite") as register:
+        produce([source], Path("out"), register=register, formats=("pdf",))
+        [entry] = register.documents()
+        assert Path(entry.path).is_absolute() and Path(entry.path).exists()
+        monkeypatch.chdir(tmp_path / "out")  # the same folder named from elsewhere
+        again = produce([source], tmp_path / "out", register=register, formats=("pdf",))
+    assert again.counts() == {"unchanged": 1}
