@@ -76,3 +76,31 @@ def test_a_killed_run_then_a_rerun_leaves_every_document_once(
         assert recorded == {str(p.resolve()) for p in pdfs}
         statuses = [r.status for r in register.runs()]
         assert statuses == ["done", "interrupted"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_run_exits_130_and_cleans_up(tmp_path: Path, report: dict[str, Any],
+                                               signum: int) -> None:
+    records = []
+    for i in range(12):
+        record = copy.deepcopy(report)
+        record["pupil_name"] = f"Pupil Number{i:02d}"
+        records.append(record)
+    source = tmp_path / "visits.json"
+    source.write_text(json.dumps(records), "utf-8")
+    out = tmp_path / "out"
+    run = docgen("render", str(source), "--out", str(out), "--to", "pdf", "--jobs", "2",
+                 "--today", "23/11/2026", cwd=tmp_path)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (out.exists() and any(out.glob("*.pdf"))):
+        time.sleep(0.02)
+    os.kill(run.pid, signum)
+    _, errors = run.communicate(timeout=60)
+    assert run.returncode == 130, errors
+    assert "docgen: stopped" in errors and "Traceback" not in errors
+    assert not [p for p in out.iterdir() if p.name.endswith((TMP_SUFFIX, ".tmp"))]
+    assert not (out / "manifest.csv").exists()  # the manifest of a finished run only
+    for pdf in out.glob("*.pdf"):
+        PdfReader(pdf).pages[0].extract_text()  # every file there is whole
+    with Register.open(tmp_path / "docgen-register.sqlite") as register:
+        assert [r.status for r in register.runs()] == ["interrupted"]
