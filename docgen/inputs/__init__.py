@@ -8,7 +8,8 @@ from pathlib import Path
 
 from docgen.inputs.errors import UnreadableInput
 from docgen.inputs.json_file import JsonDocument, JsonRecord, read_json
-from docgen.inputs.xlsx_file import Cell, Row, Workbook
+from docgen.inputs.sheet_xml import Cell
+from docgen.inputs.xlsx_file import Row, Workbook
 
 SUFFIXES = {".json": "json", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 

@@ -43,18 +43,30 @@ class SheetFormats:
     epoch: Any = WINDOWS_EPOCH
 
 
-class RawCell(NamedTuple):
+class Cell(NamedTuple):
     """A cell as stored: its value (typed), Excel's type letter and its style id."""
 
     row: int
-    column: str  # letter
+    column: str  # letter, as Excel shows it
     column_number: int
     value: Any
     kind: str  # n (number), s (text), b, e (error), d (date), f (formula)
     style: int
 
+    @property
+    def formula(self) -> bool:
+        """A formula (its text, never evaluated)."""
+        return self.kind == "f"
 
-def sheet_rows(source: IO[bytes], formats: SheetFormats) -> Iterator[tuple[int, list[RawCell]]]:
+    @property
+    def excel_error(self) -> bool:
+        """#N/A, #REF! ... shown by Excel in place of a value."""
+        return self.kind == "e"
+
+
+
+
+def sheet_rows(source: IO[bytes], formats: SheetFormats) -> Iterator[tuple[int, list[Cell]]]:
     """``(row number, cells)`` for every row element, in the order the file stores them."""
     parser = etree.iterparse(
         source, events=("end",), tag=_ROW, resolve_entities=False, no_network=True,
@@ -92,7 +104,7 @@ def _whole(text: str) -> int:
         return int(value)
 
 
-def _cell(c: Any, row: int, letters: str, column: int, formats: SheetFormats) -> RawCell:
+def _cell(c: Any, row: int, letters: str, column: int, formats: SheetFormats) -> Cell:
     kind = c.get("t", "n")
     style_text = c.get("s")
     style = int(style_text) if style_text else 0
@@ -107,32 +119,32 @@ def _cell(c: Any, row: int, letters: str, column: int, formats: SheetFormats) ->
             holder = child
     if formula is not None:
         shown = f"={formula.text}" if formula.text else "=(shared formula)"
-        return RawCell(row, letters, column, shown, "f", style)
+        return Cell(row, letters, column, shown, "f", style)
     if kind == "inlineStr":
         if holder is None:
-            return RawCell(row, letters, column, None, kind, style)
-        return RawCell(row, letters, column, _inline_text(holder), "s", style)
+            return Cell(row, letters, column, None, kind, style)
+        return Cell(row, letters, column, _inline_text(holder), "s", style)
     if text is None:
-        return RawCell(row, letters, column, None, kind, style)
+        return Cell(row, letters, column, None, kind, style)
     if kind == "n":
         number: Any = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
         if style in formats.date_styles:
             try:
-                return RawCell(row, letters, column, from_excel(
+                return Cell(row, letters, column, from_excel(
                     number, formats.epoch, timedelta=style in formats.timedelta_styles),
                     "d", style)
             except (OverflowError, ValueError):
-                return RawCell(row, letters, column, "#VALUE!", "e", style)
-        return RawCell(row, letters, column, number, "n", style)
+                return Cell(row, letters, column, "#VALUE!", "e", style)
+        return Cell(row, letters, column, number, "n", style)
     if kind == "s":
-        return RawCell(row, letters, column, formats.shared_strings[int(text)], "s", style)
+        return Cell(row, letters, column, formats.shared_strings[int(text)], "s", style)
     if kind == "str":
-        return RawCell(row, letters, column, text, "s", style)
+        return Cell(row, letters, column, text, "s", style)
     if kind == "b":
-        return RawCell(row, letters, column, bool(int(text)), "b", style)
+        return Cell(row, letters, column, bool(int(text)), "b", style)
     if kind == "d":
-        return RawCell(row, letters, column, _iso_date(text), "d", style)
-    return RawCell(row, letters, column, text, kind, style)  # "e": an error such as #N/A
+        return Cell(row, letters, column, _iso_date(text), "d", style)
+    return Cell(row, letters, column, text, kind, style)  # "e": an error such as #N/A
 
 
 def _iso_date(text: str) -> Any:

@@ -21,21 +21,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from docgen.inputs.errors import UnreadableInput, read_checked
-from docgen.inputs.sheet_xml import SheetFormats, sheet_rows
+from docgen.inputs.sheet_xml import Cell, SheetFormats, sheet_rows
 
 MAX_XLSX_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 1_000
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-class Cell(NamedTuple):
-    value: Any
-    row: int
-    column: str  # letter, as Excel shows it
-    formula: bool = False
-    excel_error: bool = False  # #N/A, #REF! ... shown by Excel in place of a value
 
 
 class Row(NamedTuple):
@@ -125,17 +117,17 @@ class Workbook:
                             continue
                         kind = cell.kind
                         if kind == "s" or kind == "f":
-                            if "_x" in value:
-                                value = unescape(value)  # Excel's escapes: _x000D_ is CR
-                            if not value.strip():
+                            if "_x" in value:  # Excel's escapes: _x000D_ is a carriage return
+                                cell = cell._replace(value=unescape(value))
+                            if not cell.value.strip():
                                 continue
                         elif kind == "n" and cell.style in percent:
-                            value = _percent(value)  # 0.685 shown as a percentage: 68.5%
+                            # 0.685 formatted as a percentage shows, and means, 68.5%
+                            cell = cell._replace(value=_percent(value))
                         if cell.column_number > MAX_COLUMNS:
                             raise UnreadableInput(self.name,
                                                   f"has more than {MAX_COLUMNS} columns.")
-                        cells.append(Cell(value, number, cell.column, kind == "f",
-                                          kind == "e"))
+                        cells.append(cell)
                     if not cells:
                         continue
                     count += 1
