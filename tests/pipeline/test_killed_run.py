@@ -22,6 +22,17 @@ from docgen.register import Register
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
 
+def visits(tmp_path: Path, report: dict[str, Any], count: int) -> Path:
+    records = []
+    for i in range(count):
+        record = copy.deepcopy(report)
+        record["pupil_name"] = f"Pupil Number{i:02d}"
+        records.append(record)
+    source = tmp_path / "visits.json"
+    source.write_text(json.dumps(records), "utf-8")
+    return source
+
+
 def docgen(*args: str, cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "docgen", *args], cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -29,13 +40,7 @@ def docgen(*args: str, cwd: Path) -> subprocess.Popen[str]:
 
 def test_a_killed_run_then_a_rerun_leaves_every_document_once(
         tmp_path: Path, report: dict[str, Any]) -> None:
-    records = []
-    for i in range(14):
-        record = copy.deepcopy(report)
-        record["pupil_name"] = f"Pupil Number{i:02d}"
-        records.append(record)
-    source = tmp_path / "visits.json"
-    source.write_text(json.dumps(records), "utf-8")
+    source = visits(tmp_path, report, 14)
     out = tmp_path / "out"
     args = ("render", str(source), "--out", str(out), "--to", "pdf", "--jobs", "2",
             "--today", "23/11/2026")
@@ -81,13 +86,7 @@ def test_a_killed_run_then_a_rerun_leaves_every_document_once(
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_stopped_run_exits_130_and_cleans_up(tmp_path: Path, report: dict[str, Any],
                                                signum: int) -> None:
-    records = []
-    for i in range(12):
-        record = copy.deepcopy(report)
-        record["pupil_name"] = f"Pupil Number{i:02d}"
-        records.append(record)
-    source = tmp_path / "visits.json"
-    source.write_text(json.dumps(records), "utf-8")
+    source = visits(tmp_path, report, 12)
     out = tmp_path / "out"
     run = docgen("render", str(source), "--out", str(out), "--to", "pdf", "--jobs", "2",
                  "--today", "23/11/2026", cwd=tmp_path)
