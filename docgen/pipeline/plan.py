@@ -19,7 +19,7 @@ from docgen.policy.assessments import AssessmentSummary
 from docgen.report import RecordResult
 
 if TYPE_CHECKING:
-    from docgen.pipeline.run import RunResult
+    from docgen.pipeline.run import FileOutcome, RunResult
 
 Format = Literal["pdf", "docx"]
 FORMATS: tuple[Format, ...] = ("pdf", "docx")
@@ -59,6 +59,9 @@ class Extra:
     write: Callable[[Path], None]
     subject: Subject
     label: str = ""  # what the manifest calls it; the name by default
+    # Told what became of the file (written, unchanged, refused ...) once the pipeline is done
+    # with it, while the run still holds the register: an export records there what it sent.
+    after: Callable[[FileOutcome], None] | None = None
 
 
 @dataclass

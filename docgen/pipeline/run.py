@@ -499,16 +499,21 @@ class _Engine:
     def add_extra(self, extra: Extra) -> None:
         """Write a file made from the whole run. Unchanged if the same bytes are there; a
         previous run's file of docgen's own is replaced (like the manifest); anything else
-        is refused unless overwriting."""
+        is refused unless overwriting. ``extra.after`` then hears what became of it."""
         path = self.s.out_dir / extra.name
         outcome = RecordOutcome(index=None, location=None, label=extra.label or extra.name,
                                 form=extra.subject.kind, pupil=extra.subject.pupil,
                                 errors=0, warnings=0, status="made")
+        placed = self._place_extra(extra, path)
+        outcome.files.append(placed)
+        self._queue_row(outcome)
+        if extra.after is not None:
+            extra.after(placed)
+
+    def _place_extra(self, extra: Extra, path: Path) -> FileOutcome:
         fmt = path.suffix.lstrip(".").lower() or "data"
         if path.is_symlink() or (path.exists() and not path.is_file()):
-            outcome.files.append(FileOutcome(path, fmt, "refused", _NOT_REGULAR))
-            self._queue_row(outcome)
-            return
+            return FileOutcome(path, fmt, "refused", _NOT_REGULAR)
         tmp = path.with_name(f".{path.name}.{os.getpid()}{TMP_SUFFIX}")
         try:
             extra.write(tmp)
@@ -523,9 +528,7 @@ class _Engine:
             elif self.s.overwrite or (previous is not None and previous.sha256 == existing):
                 status = "replaced"
             else:
-                outcome.files.append(FileOutcome(path, fmt, "refused", _NOT_OURS))
-                self._queue_row(outcome)
-                return
+                return FileOutcome(path, fmt, "refused", _NOT_OURS)
             if status != "unchanged":
                 write_bytes(path, tmp.read_bytes(), overwrite=status == "replaced")
                 if self.register is not None and self.run_id is not None:
@@ -536,12 +539,11 @@ class _Engine:
                         pupil=subject.pupil, visit_date=subject.visit_date,
                         reference=subject.reference, sha256=sha, input_hash="",
                         render_key="", outcome=status)
-            outcome.files.append(FileOutcome(path, fmt, status, sha256=sha))
+            return FileOutcome(path, fmt, status, sha256=sha)
         except OSError as exc:
-            outcome.files.append(FileOutcome(path, fmt, "failed", cannot_write(exc)))
+            return FileOutcome(path, fmt, "failed", cannot_write(exc))
         finally:
             tmp.unlink(missing_ok=True)
-        self._queue_row(outcome)
 
     def _flush_rows(self) -> None:
         while self.rows and self.rows[0].pending == 0:
