@@ -85,6 +85,59 @@ class RegisterSettings(BaseModel):
     )
 
 
+class CategoryName(BaseModel):
+    """A category of the school's system, with its sub-category if it has one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    category: str = Field(min_length=1, max_length=100)
+    subcategory: str = Field(default="", max_length=100)
+
+    @field_validator("category", "subcategory")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        from docgen.export.conditions import check_category_name  # the export's rules
+
+        return check_category_name(value)
+
+
+class CategoryRule(CategoryName):
+    """One line of the export's category table: a record gets ``category`` (and
+    ``subcategory``) when any of the conditions in ``when`` holds for it."""
+
+    when: list[str] = Field(min_length=1, description="Conditions, any of which adds it")
+
+    @field_validator("when")
+    @classmethod
+    def _known_conditions(cls, value: list[str]) -> list[str]:
+        from docgen.export.conditions import check_conditions  # the export's vocabulary
+
+        check_conditions(value)
+        return value
+
+
+class ExportSettings(BaseModel):
+    """``[export]``: how ``docgen export`` maps visits onto the school's case-management
+    system (CPOMS by default)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mapping: str | None = Field(
+        default=None,
+        description="A mapping file (TOML), relative to this file: the columns and category "
+        "names the school's system expects; docgen's default mapping without it",
+    )
+    categories: list[CategoryRule] | None = Field(
+        default=None,
+        description="The category table: which category each record gets, from the visit's "
+        "purpose and findings; docgen's default table without it",
+    )
+    fallback: CategoryName | None = Field(
+        default=None,
+        description="The category of a record no rule of the table gives one to",
+    )
+
+
 class SchoolConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -93,6 +146,7 @@ class SchoolConfig(BaseModel):
     # "register" in school.toml; named otherwise here, as pydantic models have a .register
     register_settings: RegisterSettings = Field(default_factory=RegisterSettings,
                                                 alias="register")
+    export: ExportSettings = Field(default_factory=ExportSettings)
     source: Path | None = Field(default=None, exclude=True)
 
     @property
@@ -112,6 +166,14 @@ class SchoolConfig(BaseModel):
             return None
         base = self.source.parent if self.source is not None else Path.cwd()
         return (base / self.documents.templates).resolve()
+
+    def mapping_path(self) -> Path | None:
+        """The export mapping file named in ``[export]``, resolved against this file's
+        folder."""
+        if self.export.mapping is None:
+            return None
+        base = self.source.parent if self.source is not None else Path.cwd()
+        return (base / self.export.mapping).resolve()
 
     def policy_spec(self) -> str:
         """The policy preset, or the policy file's path resolved against this file's folder."""
