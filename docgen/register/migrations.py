@@ -91,7 +91,55 @@ def m002_assessments(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_documents, m002_assessments)
+def m003_exports(db: sqlite3.Connection) -> None:
+    """What ``docgen export`` sent: each export (when, by whom), the files it wrote and, for
+    every record in them, its id, a hash of its content and a hash of each field (so that a
+    later export can say which fields of an amended record changed without keeping their
+    text)."""
+    _script(
+        db,
+        """
+        CREATE TABLE exports (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES runs(id),
+            exported_at TEXT NOT NULL,         -- ISO 8601, UTC
+            user TEXT NOT NULL,                -- the login name of who exported
+            out_dir TEXT,
+            counts TEXT                        -- JSON: new, amendment, repeat -> number
+        );
+        CREATE TABLE export_files (
+            id INTEGER PRIMARY KEY,
+            export_id INTEGER NOT NULL REFERENCES exports(id),
+            path TEXT NOT NULL,                -- absolute
+            kind TEXT NOT NULL,                -- csv, json, bundle
+            sha256 TEXT NOT NULL,
+            uploaded_at TEXT,                  -- set by `docgen export --mark-uploaded`
+            uploaded_by TEXT
+        );
+        CREATE TABLE exported_records (
+            id INTEGER PRIMARY KEY,
+            export_id INTEGER NOT NULL REFERENCES exports(id),
+            record_id TEXT NOT NULL,           -- VR-... / RA-..., stable for a visit
+            record_type TEXT NOT NULL,
+            status TEXT NOT NULL,              -- new, amendment, repeat
+            visit_key TEXT,
+            pupil TEXT,
+            pupil_key TEXT,
+            visit_date TEXT,
+            visit_reference TEXT,
+            content_hash TEXT NOT NULL,
+            field_hashes TEXT NOT NULL,        -- JSON: field -> digest, never the values
+            changed TEXT                       -- JSON: the fields changed since the last export
+        );
+        CREATE INDEX exported_records_by_record ON exported_records(record_id, id);
+        CREATE INDEX exported_records_by_export ON exported_records(export_id);
+        CREATE INDEX export_files_by_path ON export_files(path);
+        CREATE INDEX export_files_by_sha ON export_files(sha256);
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_documents, m002_assessments, m003_exports)
 
 
 def version(db: sqlite3.Connection) -> int:
