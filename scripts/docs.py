@@ -16,6 +16,7 @@ import click
 from click.testing import CliRunner
 
 from docgen.cli import cli
+from docgen.export.reference import categories_markdown, fields_markdown, mapping_markdown
 from docgen.policy import PRESETS, load_policy
 from docgen.policy.catalogue import checks_markdown
 from docgen.schemas import FORMS
@@ -151,6 +152,9 @@ def expected_files(root: Path = ROOT) -> dict[Path, str]:
     text = _replace(text, "checks", checks_reference())
     text = _replace(text, "cli", cli_reference())
     text = _replace(text, "session", session_reference(root))
+    text = _replace(text, "export-fields", fields_markdown())
+    text = _replace(text, "export-mapping", mapping_markdown())
+    text = _replace(text, "export-categories", categories_markdown())
     return {readme: text, root / "docs" / "forms.md": forms_reference()}
 
 

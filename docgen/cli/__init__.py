@@ -18,6 +18,7 @@ import click
 
 from docgen import __version__
 from docgen.cli.common import EXIT_CODES
+from docgen.cli.export import export_command
 from docgen.cli.forms import COMMANDS as FORM_COMMANDS
 from docgen.cli.history import history
 from docgen.cli.setup import init
@@ -37,7 +38,7 @@ def cli() -> None:
     Start with `docgen init` (a school file), then `docgen template` (a workbook to fill)."""
 
 
-for _command in (init, *FORM_COMMANDS, history):
+for _command in (init, *FORM_COMMANDS, export_command, history):
     cli.add_command(_command)
 
 

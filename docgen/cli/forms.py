@@ -253,14 +253,23 @@ def checkins(paths: tuple[Path, ...], day: dt.date, formats: tuple[str, ...], ou
            batch.result.to_dict() if fmt == "json" else None)
 
 
+EXPORT_SCHEMA = "export"
+
+
 @click.command()
-@click.argument("form", type=FORM_CHOICE)
+@click.argument("form", type=click.Choice([*FORMS, EXPORT_SCHEMA]))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to a file instead of standard output.")
 @click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
 def schema(form: str, output: Path | None, overwrite: bool) -> None:
-    """Print the JSON Schema of FORM."""
-    text = json.dumps(get_form(form).model_json_schema(), indent=2, ensure_ascii=False)
+    """Print the JSON Schema of FORM, or of the JSON that `docgen export` writes."""
+    if form == EXPORT_SCHEMA:
+        from docgen.export import json_schema
+
+        data = json_schema()
+    else:
+        data = get_form(form).model_json_schema()
+    text = json.dumps(data, indent=2, ensure_ascii=False)
     if output is None:
         click.echo(text)
         return

@@ -92,7 +92,7 @@ class _Writer:
 
 
 # Fields the record carries elsewhere, not told in the incident text.
-REPORT_ELSEWHERE = ("pupil_name", "date_of_birth", "upn", "visit_reference")
+REPORT_ELSEWHERE = ("pupil_name", "date_of_birth", "upn")
 
 
 def report_narrative(report: VisitReport) -> str:
@@ -102,8 +102,10 @@ def report_narrative(report: VisitReport) -> str:
     staff = listed(w.get("staff_attending"))
     when = f"On {long_date(w.get('visit_date'))} at {display(w.get('visit_time'))}"
     klass = w.get("pupil_class")
+    reference = w.get("visit_reference")
     w.paragraph(
         f"{when}, {staff} made a home visit to {pupil}{f' (class {klass})' if klass else ''}.",
+        f"The school's reference for the visit: {reference}." if reference else "",
         f"The purpose of the visit was: {w.get('purpose').label}.",
     )
     w.paragraph(_quoted("The reason for the visit, as recorded", w.get("reason")))
@@ -344,9 +346,11 @@ def assessment_narrative(ra: RiskAssessment) -> str:
     when = long_date(w.get("visit_date")) + (f" at {display(start)}" if start else "")
     level: RiskLevel = w.get("overall_risk")
     klass = w.get("pupil_class")
+    reference = w.get("visit_reference")
     w.paragraph(
         f"Specific home visit risk assessment for the visit to {pupil}"
         f"{f' (class {klass})' if klass else ''} on {when}, by {listed(staff)}.",
+        f"The school's reference for the visit: {reference}." if reference else "",
         f"Overall risk level: {level.label}.",
         f"The purpose of the visit: {w.get('purpose').label}.",
     )

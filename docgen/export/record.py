@@ -151,7 +151,7 @@ class ExportRecord(BaseModel):
     pupil_class: Text | None = rfield("Year group or class", "Student (year group)",
                                       "As written on the form.", default=None)
     visit_reference: Text | None = rfield(
-        "Visit reference", "(none: part of the incident text's heading)",
+        "Visit reference", "(none: the incident text gives it too, to search by)",
         "The school's reference for the visit.", default=None)
     incident_date: dt.date = rfield("Incident date", "Date of incident",
                                     "The date of the visit.")

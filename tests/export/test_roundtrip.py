@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from docgen.export.formats import (
     csv_bytes,
-    json_bytes,
     join_values,
+    json_bytes,
     read_csv,
     read_json,
     split_values,
