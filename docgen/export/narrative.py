@@ -366,27 +366,41 @@ def assessment_narrative(ra: RiskAssessment) -> str:
     if above:
         w.paragraph("Hazards assessed differently from the generic assessment: "
                     + "; ".join(above) + ".")
-    authorised_by, role, on = w.get("authorised_by"), w.get("authoriser_role"), \
-        w.get("authorised_on")
-    if authorised_by:
-        by = f"{authorised_by}" + (f" ({ROLES[role]})" if role else "")
-        authorised = f"The visit was authorised by {by}" + \
-            (f" on {long_date(on)}." if on else ".")
-    else:
-        authorised = "No authorisation of the visit is recorded."
-    approved_by, approved_on = w.get("approved_by"), w.get("approved_on")
-    approved = (f"The specific risk assessment was approved by {approved_by}"
-                + (f" on {long_date(approved_on)}." if approved_on else ".")
-                if approved_by else "No approval of the specific risk assessment is recorded.")
-    permission, principal = w.get("principal_permission"), w.get("principal_name")
-    joint = w.get("joint_visit")
-    w.paragraph(
-        authorised, approved,
-        _yes_no(permission,
-                "The Principal" + (f", {principal}," if principal else "")
-                + " gave permission for the visit.",
-                "The Principal's permission for the visit is not recorded."),
-        f"Joint visit with a safeguarding partner: {joint.label}." if joint else "",
-    )
+    w.paragraph(*_approvals(w))
     w.rest(ASSESSMENT_LEFT_TO_PDF)
     return w.text()
+
+
+def _approvals(w: _Writer) -> list[str]:
+    """Who authorised the visit, approved the assessment and gave the Principal's permission;
+    what is recorded of each, even in part."""
+    by, role, on = w.get("authorised_by"), w.get("authoriser_role"), w.get("authorised_on")
+    as_role = f" ({ROLES[role]})" if role else ""
+    dated = f" on {long_date(on)}" if on else ""
+    if by:
+        authorised = f"The visit was authorised by {by}{as_role}{dated}."
+    elif role or on:
+        authorised = (f"The visit's authorisation is recorded{dated}"
+                      f"{f', by the {ROLES[role]}' if role else ''}, without a name.")
+    else:
+        authorised = "No authorisation of the visit is recorded."
+    approver, approved_on = w.get("approved_by"), w.get("approved_on")
+    when = f" on {long_date(approved_on)}" if approved_on else ""
+    if approver:
+        approved = f"The specific risk assessment was approved by {approver}{when}."
+    elif approved_on:
+        approved = f"The specific risk assessment's approval is recorded{when}, without a name."
+    else:
+        approved = "No approval of the specific risk assessment is recorded."
+    permission, principal = w.get("principal_permission"), w.get("principal_name")
+    named = f", {principal}," if principal else ""
+    if permission is True:
+        allowed = f"The Principal{named} gave permission for the visit."
+    elif permission is False:
+        allowed = f"The Principal{named} has not given permission for the visit."
+    else:
+        allowed = (f"The Principal named for the permission: {principal}." if principal
+                   else "The Principal's permission for the visit is not recorded.")
+    joint = w.get("joint_visit")
+    return [authorised, approved, allowed,
+            f"Joint visit with a safeguarding partner: {joint.label}." if joint else ""]
