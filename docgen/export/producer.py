@@ -34,6 +34,7 @@ from docgen.export.record import Attachment, ExportFile, ExportRecord, RecordTyp
 from docgen.pipeline.plan import Extra, Plan, Planned, Subject, digest
 from docgen.pipeline.run import FileOutcome, RunResult
 from docgen.policy import Policy
+from docgen.policy.assessments import AssessmentSummary
 from docgen.register.exports import ExportedRecord, ExportLog, RecordSent
 from docgen.report import FileResult, Issue, Location, RecordResult
 from docgen.schemas import FormModel, RiskAssessment, VisitReport
@@ -103,6 +104,14 @@ class VisitIndex:
             self.forward.end_file(result)
 
 
+@dataclass(frozen=True)
+class _Held:
+    """What is kept of a risk assessment whose PDF waits for its report's decision."""
+
+    issues: list[Issue]
+    location: Location
+
+
 @dataclass
 class _Attachment:
     kind: RecordType
@@ -159,7 +168,7 @@ class ExportProducer:
         self._reports_seen: set[str] = set()
         self._needs_assessment: set[str] = set()  # visits whose report's record goes out
         self._assessment_planned: set[str] = set()
-        self._deferred: dict[str, tuple[RiskAssessment, list[Issue]]] = {}
+        self._deferred: dict[str, tuple[RiskAssessment, _Held]] = {}
         self._run_id: int | None = None
 
     # ------------------------------------------------------------------ records
@@ -201,7 +210,7 @@ class ExportProducer:
             return Plan(note=note)
         if info is not None:
             self._needs_assessment.add(key)
-        outputs = [self._planned(report, record.issues, attachments[0].path)]
+        outputs = [self._planned(report, record, attachments[0].path)]
         return Plan(outputs, note=note)
 
     def _plan_assessment(self, record: RecordResult, ra: RiskAssessment) -> Plan:
@@ -222,20 +231,20 @@ class ExportProducer:
             self._assessment_planned.add(key)
             if key in self._needs_assessment:
                 notes.append("attached to its visit report's record")
-            return Plan([self._planned(ra, record.issues, self.names.path(ra))],
+            return Plan([self._planned(ra, record, self.names.path(ra))],
                         note="; ".join(notes))
         if key in self.visits.reports and key not in self._reports_seen:
-            self._deferred[key] = (ra, record.issues)  # its report comes later in the run
+            self._deferred[key] = (ra, _Held(record.issues, record.location))  # report later
             notes.append("its PDF is made if its visit report's record goes out")
         return Plan(note="; ".join(notes))
 
     def finish(self) -> Sequence[Planned]:
         """The PDFs of risk assessments that came before their report in the run."""
         out = []
-        for key, (ra, issues) in self._deferred.items():
+        for key, (ra, held) in self._deferred.items():
             if key in self._needs_assessment and key not in self._assessment_planned:
                 self._assessment_planned.add(key)
-                out.append(self._planned(ra, issues, self.names.path(ra)))
+                out.append(self._planned(ra, held, self.names.path(ra)))
         self._deferred.clear()
         return out
 
@@ -275,13 +284,18 @@ class ExportProducer:
             note = "exported as a new record"
         return pending, note
 
-    def _planned(self, form: FormModel, issues: list[Issue], path: Path) -> Planned:
+    def _planned(self, form: FormModel, record: RecordResult | _Held,
+                 path: Path) -> Planned:
+        issues = record.issues
         if isinstance(form, RiskAssessment) and not self.names.mobiles:
             document = build_document(_without_phones(form), self.config, self.policy, issues)
             document = dataclasses.replace(document, notes=(*document.notes, PHONES_WITHHELD))
         else:
             document = build_document(form, self.config, self.policy, issues)
-        return Planned(path.stem, document, subject_of(form), input_hash(form))
+        # a risk assessment printed is remembered, for the reports checked against it later
+        summary = (AssessmentSummary.of(form, record.location)
+                   if isinstance(form, RiskAssessment) else None)
+        return Planned(path.stem, document, subject_of(form), input_hash(form), summary)
 
     # ------------------------------------------------------------------ the files
 

@@ -143,18 +143,19 @@ def export(
                             name=name, bundle=bundle is not None, again=again)
     _check_free(folder, options, overwrite)
 
-    batch = Batch(paths, chosen.policy, today=today)
-    names = AttachmentNames(folder, config, chosen_mapping.wants_mobiles)
-    visits = VisitIndex(names, forward=listener)
-    batch.check(visits)
-    if progress is not None and progress.total is None:
-        progress.total = batch.total
     settings = settings_for(chosen, folder, formats=("pdf",), overwrite=overwrite, jobs=jobs,
                             timeout=timeout, templates=templates)
     if renderer is not None:  # e.g. renderers that lay nothing out, for tests
         settings = dataclasses.replace(settings, renderer=renderer)
     reg = _open(config, register)
     try:
+        # a report is checked against its risk assessment, in this run or printed before
+        batch = Batch(paths, chosen.policy, today=today, known=reg)
+        names = AttachmentNames(folder, config, chosen_mapping.wants_mobiles)
+        visits = VisitIndex(names, forward=listener)
+        batch.check(visits)
+        if progress is not None and progress.total is None:
+            progress.total = batch.total
         producer = ExportProducer(config, chosen.policy, Composer(config, table, chosen_mapping),
                                   visits, options, log=ExportLog(reg) if reg else None,
                                   now=moment)

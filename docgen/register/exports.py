@@ -1,4 +1,4 @@
-"""The register's record of exports (migration ``m002_exports``): which record ids each export
+"""The register's record of exports (migration ``m003_exports``): which record ids each export
 sent, when, by whom, into which files, with a hash of each record's content and of each of its
 fields. It is how a later export skips what was sent, and tells an amendment from a new
 record, field by field, without the register ever holding the records' text."""
