@@ -42,6 +42,9 @@ demo: $(STAMP)
 		$(DEMO_RENDER) --out $(OUT)/westside/from-workbooks
 	$(BIN)/docgen checkins samples/day-plan --date 24/11/2026 \
 		--school samples/westside-school.toml $(DEMO_RENDER) --out $(OUT)/westside/checkins
+	@echo "--- the export for CPOMS (run again, it exports nothing new):"
+	$(BIN)/docgen export samples/att --school samples/school.toml --out $(OUT)/att/export \
+		--mapping samples/export-mapping.toml --today 23/11/2026 --quiet
 	@echo "--- the invalid samples are meant to fail (exit 1); the welfare concern not yet"
 	@echo "--- reported is still printed, with a red banner:"
 	$(BIN)/docgen render samples/invalid --school samples/school.toml $(DEMO_RENDER) \

@@ -47,6 +47,9 @@ marking = "OFFICIAL-SENSITIVE"        # printed on every page
 naming = {_quoted(DEFAULT_NAMING)}   # also {{pupil}}, {{reference}}, {{school}}
 # templates = "our-templates"         # your own templates, relative to this file
 
+# [export]                            # `docgen export` (CPOMS): see the README
+# mapping = "our-system.toml"         # the columns your case-management system expects
+
 [register]
 # What docgen produced, when and for whom (used by reruns and `docgen history`).
 # It holds pupils' names: keep it on the school's secure storage.

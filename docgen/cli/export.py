@@ -179,8 +179,9 @@ def _summary(result: ExportResult, *, dry: bool) -> str:
            f"({', '.join(parts)}) into {files}{later}."
     if dry:
         return text + " Not recorded in the register (--no-register)."
-    names = " ".join(f.path.name for f in result.files)
-    return text + f" Once uploaded: docgen export --mark-uploaded {names.split()[-1]}"
+    order = {".zip": 0, ".csv": 1, ".json": 2}
+    upload = min(result.files, key=lambda f: order.get(f.path.suffix, 3)).path
+    return text + f" Once uploaded: docgen export --mark-uploaded {inert(str(upload))}"
 
 
 def _list(school: Path | None, fmt: str) -> None:

@@ -47,7 +47,7 @@ def test_export_list_mark_uploaded(tmp_path: Path, report: dict[str, Any],
     assert result.exit_code == ExitCode.OK, result.output
     assert "exported VR-" in result.output and "exported RA-" in result.output
     assert "Exported 2 records (2 new) into" in result.output
-    assert "docgen export --mark-uploaded upload.zip" in result.output
+    assert f"docgen export --mark-uploaded {out / 'upload.zip'}" in result.output
     pdfs = sorted(out.glob("*.pdf"))
     assert len(pdfs) == 2
     report_pdf = next(p for p in pdfs if "visit-report" in p.name)
