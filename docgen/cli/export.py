@@ -68,6 +68,8 @@ def _Problem(error: ExportError) -> click.ClickException:
               help="Export again the records already exported and unchanged since.")
 @click.option("--list", "list_exports", is_flag=True,
               help="List what was exported, when, by whom, into which files (no PATHS).")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True,
+              help="With --list: the latest this many exports.")
 @click.option("--mark-uploaded", "uploaded", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE", help="Record that FILE (a CSV, JSON or bundle docgen exported) "
               "was uploaded (no PATHS).")
@@ -86,7 +88,7 @@ def _Problem(error: ExportError) -> click.ClickException:
               "standard output.")
 def export_command(paths: tuple[Path, ...], out_dir: Path | None, formats: tuple[str, ...],
                    mapping: Path | None, bundle: Path | None, again: bool, list_exports: bool,
-                   uploaded: Path | None, school: Path | None, policy: str | None,
+                   limit: int, uploaded: Path | None, school: Path | None, policy: str | None,
                    overwrite: bool, today: dt.date | None, templates: Path | None,
                    jobs: int | None, timeout: float, no_register: bool, quiet: bool,
                    fmt: str) -> None:
@@ -104,7 +106,7 @@ def export_command(paths: tuple[Path, ...], out_dir: Path | None, formats: tuple
         if paths:
             raise click.UsageError("--list and --mark-uploaded take no input files")
         if list_exports:
-            _list(school, fmt)
+            _list(school, fmt, limit)
         else:
             assert uploaded is not None
             _mark(uploaded, school, fmt)
@@ -184,10 +186,10 @@ def _summary(result: ExportResult, *, dry: bool) -> str:
     return text + f" Once uploaded: docgen export --mark-uploaded {inert(str(upload))}"
 
 
-def _list(school: Path | None, fmt: str) -> None:
+def _list(school: Path | None, fmt: str, limit: int) -> None:
     chosen = school_for(school, None, quiet=True)
     try:
-        path, exports = sent(chosen.config)
+        path, exports = sent(chosen.config, limit=limit)
     except ExportError as exc:
         raise _Problem(exc) from None
     if fmt == "json":

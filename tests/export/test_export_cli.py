@@ -67,7 +67,7 @@ def test_export_list_mark_uploaded(tmp_path: Path, report: dict[str, Any],
     assert again.exit_code == ExitCode.OK, again.output
     assert "Nothing new to export; 2 already exported and unchanged" in again.output
 
-    listed = run("export", "--list", "--school", str(school))
+    listed = run("export", "--list", "--school", str(school), "--limit", "5")
     assert listed.exit_code == 0, listed.output
     assert "Export #1" in listed.output and "2 new" in listed.output
     assert listed.output.count("NOT marked uploaded") == 3
