@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 import sys
 from pathlib import Path
 
@@ -54,10 +56,14 @@ SESSION = [
 
 
 def session_reference(root: Path = ROOT) -> str:
+    """The session's commands, run in a fresh folder holding a copy of the samples: what a
+    new user sees, whatever registers or school files lie around the checkout."""
     runner = CliRunner()
     blocks = []
     here = os.getcwd()
-    os.chdir(root)
+    scratch = Path(tempfile.mkdtemp(prefix="docgen-docs-"))
+    shutil.copytree(root / "samples", scratch / "samples")
+    os.chdir(scratch)
     try:
         for args in SESSION:
             result = runner.invoke(cli, args, color=False, terminal_width=HELP_WIDTH)
@@ -66,6 +72,7 @@ def session_reference(root: Path = ROOT) -> str:
                           f"{result.exit_code}")
     finally:
         os.chdir(here)
+        shutil.rmtree(scratch, ignore_errors=True)
     return "```\n" + "\n\n".join(blocks) + "\n```\n"
 
 
