@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 import click
