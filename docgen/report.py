@@ -237,6 +237,12 @@ class RecordResult:
         return self.parsed and not any(i.blocks for i in self.issues)
 
     @property
+    def pupil_name(self) -> str:
+        """Who the record is about (for the manifest); a record that is not a form (a row of
+        an attendance export) says so itself."""
+        return self.form.pupil_name if self.form is not None else ""
+
+    @property
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.is_error]
 

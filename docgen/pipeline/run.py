@@ -317,10 +317,9 @@ class _Engine:
     # ------------------------------------------------------------ planning
 
     def add_record(self, index: int, record: RecordResult) -> None:
-        form = record.form
         outcome = RecordOutcome(
             index=index, location=record.location, label=record.label,
-            form=record.form_name, pupil=form.pupil_name if form is not None else "",
+            form=record.form_name, pupil=record.pupil_name,
             errors=len(record.errors), warnings=len(record.warnings), status="made",
         )
         ignored = self.producer.ignores(record)
