@@ -76,6 +76,44 @@ class Documents(BaseModel):
         return value
 
 
+DEFAULT_SUPPORT = (
+    "a meeting with our attendance lead to talk about what is making attendance difficult",
+    "a plan agreed with you and your child, reviewed together",
+    "help from the school's pastoral team, and referral to other services if you would like it",
+)
+
+
+class LetterSettings(BaseModel):
+    """Who signs the letters and who families contact (``docgen letters``). Blank: the
+    headteacher signs, the contact is the headteacher on the main office number."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    signatory: str = Field(default="", max_length=120, description="Who signs the letters")
+    signatory_role: str = Field(default="", max_length=120,
+                                description="Their role, e.g. Headteacher")
+    contact: str = Field(default="", max_length=120,
+                         description="The named contact families call, e.g. the attendance lead")
+    contact_role: str = Field(default="", max_length=120, description="The contact's role")
+    contact_phone: str = Field(default="", max_length=40,
+                               description="The contact's direct number")
+    contact_email: str = Field(default="", max_length=120, description="The contact's email")
+    local_authority: str = Field(
+        default="", max_length=200,
+        description="Who notifications go to: the local authority's attendance team",
+    )
+    local_authority_address: str = Field(default="", max_length=300,
+                                         description="Their postal address, one line")
+    support: tuple[str, ...] = Field(
+        default=DEFAULT_SUPPORT, max_length=12,
+        description="The support the school offers, listed in attendance letters",
+    )
+    reference_prefix: str = Field(
+        default="", max_length=12, pattern=r"^[A-Za-z0-9-]*$",
+        description="Put before every letter's reference, e.g. WS",
+    )
+
+
 class RegisterSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -147,6 +185,7 @@ class SchoolConfig(BaseModel):
     register_settings: RegisterSettings = Field(default_factory=RegisterSettings,
                                                 alias="register")
     export: ExportSettings = Field(default_factory=ExportSettings)
+    letters: LetterSettings = Field(default_factory=LetterSettings)
     source: Path | None = Field(default=None, exclude=True)
 
     @property

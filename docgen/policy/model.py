@@ -68,6 +68,72 @@ class RiskScale(BaseModel):
         return self.minimum_level.get(likelihood, RiskLevel.LOW)
 
 
+class LetterRules(BaseModel):
+    """When letters are due (``docgen letters``): the attendance stages, agreements and the
+    notification to the local authority. Figures follow the DfE's *Working together to improve
+    school attendance* (2024) and the national framework for penalty notices."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    persistent_absence_percent: float = Field(
+        default=10, gt=0, le=100,
+        description="A pupil missing this share of possible sessions or more is persistently "
+        "absent (DfE: 10%): attendance-concern letters are due",
+    )
+    severe_absence_percent: float = Field(
+        default=50, gt=0, le=100,
+        description="Missing this share or more is severe absence (DfE: 50%)",
+    )
+    stage_interval_days: int = Field(
+        default=14, ge=1, le=365,
+        description="The next stage's letter is due no sooner than this after the last one",
+    )
+    stage_expires_days: int = Field(
+        default=365, ge=30, le=3650,
+        description="A letter older than this no longer counts: stages start again at 1",
+    )
+    warning_unauthorised_sessions: int = Field(
+        default=10, ge=1, le=100,
+        description="The formal warning (the last stage) is due only when unauthorised absence "
+        "reaches this many sessions in window_weeks school weeks (the national penalty notice "
+        "threshold: 10 in 10)",
+    )
+    window_weeks: int = Field(default=10, ge=1, le=52,
+                              description="The rolling window, in school weeks")
+    agreements: bool = Field(
+        default=False,
+        description="Attendance agreements made on visits are followed by reminder letters "
+        "and a follow-up visit (Westside: attendance officer visits)",
+    )
+    agreement_target_percent: float = Field(
+        default=90, gt=0, le=100,
+        description="Attendance since an agreement below this is a shortfall (an export may "
+        "give each agreement's own target)",
+    )
+    agreement_min_sessions: int = Field(
+        default=10, ge=1, le=400,
+        description="Sessions since an agreement before it is judged",
+    )
+    notify_months: int = Field(default=3, ge=1, le=12,
+                               description="The period of attendance_notify_below, in months")
+    notify_min_weeks: int = Field(
+        default=8, ge=1, le=52,
+        description="School weeks of register the period must hold to be judged",
+    )
+    notify_again_after_days: int = Field(
+        default=91, ge=1, le=3650,
+        description="The authority is not notified again about a pupil before this",
+    )
+    reply_school_days: int = Field(
+        default=5, ge=1, le=30,
+        description="School days a family is given to reply or rearrange",
+    )
+    cite: dict[str, str] = Field(
+        default_factory=dict,
+        description="For each letter, the policy paragraph that calls for it, quoted briefly",
+    )
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -102,6 +168,7 @@ class Policy(BaseModel):
     )
     checkins: CheckIns = Field(default_factory=CheckIns)
     risk_scale: RiskScale = Field(default_factory=RiskScale)
+    letters: LetterRules = Field(default_factory=LetterRules)
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
 
     @field_validator("purposes", mode="before")

@@ -139,7 +139,59 @@ def m003_exports(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_documents, m002_assessments, m003_exports)
+def m004_letters(db: sqlite3.Connection) -> None:
+    """Letters sent (so attendance stages advance from run to run, and the local authority's
+    notification lists them), agreements made on visits (dates only), and the pupils and
+    contacts a DSL has marked "do not send" (never why)."""
+    _script(
+        db,
+        """
+        CREATE TABLE letters (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            pupil TEXT NOT NULL,
+            pupil_key TEXT NOT NULL,           -- the name folded, for searching
+            letter TEXT NOT NULL,              -- attendance-concern, visit-appointment ...
+            stage INTEGER,                     -- 1 to 3 for attendance-concern
+            letter_date TEXT NOT NULL,         -- ISO 8601: the date printed on the letter
+            reference TEXT NOT NULL,           -- printed on the letter
+            addressee TEXT NOT NULL,           -- the names it is addressed to, never an address
+            audience TEXT NOT NULL,            -- family, local-authority, headteacher
+            reason TEXT,                       -- docgen's own words: the rule and the figures
+            input_hash TEXT NOT NULL,          -- of the input record it came from
+            recorded_at TEXT NOT NULL,
+            UNIQUE (reference, addressee)
+        );
+        CREATE INDEX letters_by_pupil ON letters(pupil_key, letter, letter_date);
+        CREATE TABLE agreements (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            pupil TEXT NOT NULL,
+            pupil_key TEXT NOT NULL,
+            made_on TEXT NOT NULL,             -- ISO 8601: the visit the agreement was made on
+            review_on TEXT,
+            visit_reference TEXT,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (pupil_key, made_on)
+        );
+        CREATE TABLE do_not_send (
+            id INTEGER PRIMARY KEY,
+            pupil TEXT NOT NULL,
+            pupil_key TEXT NOT NULL,
+            contact TEXT,                      -- NULL: no letter about the pupil at all
+            contact_key TEXT,
+            marked_at TEXT NOT NULL,
+            marked_by TEXT NOT NULL,           -- the login name of who marked it
+            cleared_at TEXT,
+            cleared_by TEXT
+        );
+        CREATE INDEX do_not_send_by_pupil ON do_not_send(pupil_key)
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_documents, m002_assessments, m003_exports,
+                                    m004_letters)
 
 
 def version(db: sqlite3.Connection) -> int:
