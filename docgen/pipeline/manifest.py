@@ -14,7 +14,7 @@ import contextlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -42,6 +42,7 @@ class ManifestRow:
     errors: int
     warnings: int
     documents: tuple[tuple[str, str, str, str], ...]  # (path, format, outcome, sha256)
+    details: dict[str, str] = field(default_factory=dict)  # the run's extra columns
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,19 +52,22 @@ class ManifestRow:
             "errors": self.errors, "warnings": self.warnings,
             "documents": [{"path": p, "format": f, "outcome": o, "sha256": s or None}
                           for p, f, o, s in self.documents],
+            **({"details": dict(self.details)} if self.details else {}),
         }
 
 
 class ManifestWriter:
     """Writes rows as they come; ``commit`` puts both files in place, ``abandon`` drops them."""
 
-    def __init__(self, folder: Path, run: dict[str, Any]) -> None:
+    def __init__(self, folder: Path, run: dict[str, Any], *,
+                 extra_columns: tuple[str, ...] = ()) -> None:
         self.folder = folder
+        self.extra = extra_columns
         self._tmp_csv = folder / f".{CSV_NAME}.{os.getpid()}{TMP_SUFFIX}"
         self._tmp_json = folder / f".{JSON_NAME}.{os.getpid()}{TMP_SUFFIX}"
         self._csv: IO[str] = self._tmp_csv.open("w", encoding="utf-8", newline="")
         self._json: IO[str] = self._tmp_json.open("w", encoding="utf-8")
-        self._table = CsvWriter(self._csv, HEADER)
+        self._table = CsvWriter(self._csv, HEADER + extra_columns)
         self._json.write("{\n" + json.dumps(JSON_MARK) + ": 1,\n\"run\": "
                          + json.dumps(run, ensure_ascii=False) + ",\n\"records\": [")
         self._first = True
@@ -74,6 +78,7 @@ class ManifestWriter:
             row.outcome, row.note, row.errors, row.warnings,
             "; ".join(p for p, _, _, _ in row.documents),
             "; ".join(s for _, _, _, s in row.documents),
+            *(row.details.get(column, "") for column in self.extra),
         ])
         self._json.write(("\n" if self._first else ",\n")
                          + json.dumps(row.to_dict(), ensure_ascii=False))

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from docgen.documents.document import Document
 from docgen.policy.assessments import AssessmentSummary
 from docgen.report import RecordResult
 
@@ -36,12 +35,20 @@ class Subject:
     reference: str = ""
 
 
+class Printable(Protocol):
+    """What a renderer lays out: plain frozen data, e.g. a form's ``Document`` or a
+    ``Letter``. Its ``repr`` is what the pipeline digests to tell whether it changed."""
+
+    @property
+    def kind(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Planned:
     """One document to make, in every format of the run."""
 
     stem: str  # the file name without its suffix; made unique within the run by the pipeline
-    document: Document
+    document: Printable
     subject: Subject
     input_hash: str  # a digest of the input it was made from (for the register)
     # a risk assessment's facts, kept in the register once its document exists, so that a
@@ -66,10 +73,12 @@ class Extra:
 
 @dataclass
 class Plan:
-    """What one record gives: its documents, or a note saying why it gives none."""
+    """What one record gives: its documents, or a note saying why it gives none; ``details``
+    fill the run's extra manifest columns (``Settings.manifest_columns``)."""
 
     outputs: list[Planned] = field(default_factory=list)
     note: str = ""
+    details: dict[str, str] = field(default_factory=dict)
 
 
 class Producer(Protocol):

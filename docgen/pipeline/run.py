@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from docgen import __version__
-from docgen.documents.document import Document
 from docgen.locking import folder_lock
 from docgen.output import (
     TMP_SUFFIX,
@@ -46,7 +45,7 @@ from docgen.output import (
     write_bytes,
 )
 from docgen.pipeline.manifest import ManifestRow, ManifestWriter
-from docgen.pipeline.plan import Extra, Format, Plan, Planned, Producer, Subject
+from docgen.pipeline.plan import Extra, Format, Plan, Planned, Printable, Producer, Subject
 from docgen.pipeline.progress import Progress
 from docgen.pipeline.workers import (
     InlineExecutor,
@@ -77,6 +76,7 @@ class Settings:
     policy: str | None = None
     executor: Executor | None = None  # any concurrent.futures Executor; default: own pool
     batch_size: int = 1  # documents per worker call
+    manifest_columns: tuple[str, ...] = ()  # more columns, filled from each Plan's details
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,7 @@ class RecordOutcome:
     files: list[FileOutcome] = field(default_factory=list)
     pending: int = 0
     assessments: list[AssessmentSummary] = field(default_factory=list, repr=False)
+    details: dict[str, str] = field(default_factory=dict)
 
     def settle(self) -> None:
         """The record's status from its files, once they are all done."""
@@ -137,7 +138,7 @@ class RecordOutcome:
             record=self.index, file=where.file, sheet=where.sheet or "", row=where.row,
             json_path=where.path or "", form=self.form or "", pupil=self.pupil,
             outcome=self.status, note=note, errors=self.errors, warnings=self.warnings,
-            documents=docs,
+            documents=docs, details=dict(self.details),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,6 +149,7 @@ class RecordOutcome:
             "status": self.status, "note": self.note or None,
             "errors": self.errors, "warnings": self.warnings,
             "files": [f.to_dict() for f in self.files],
+            **({"details": dict(self.details)} if self.details else {}),
         }
 
 
@@ -346,6 +348,7 @@ class _Engine:
                 self._queue_row(outcome)
                 return
             outcome.note = plan.note
+            outcome.details = dict(plan.details)
             if not plan.outputs:
                 outcome.status = "nothing"
             for planned in plan.outputs:
@@ -588,7 +591,7 @@ def cannot_write(exc: OSError) -> str:
     return f"cannot be written ({exc.strerror or 'system error'}); check the output folder."
 
 
-def _document_key(document: Document) -> str:
+def _document_key(document: Printable) -> str:
     """A digest of everything a document prints (it is plain frozen data)."""
     return _digest(repr(document))
 
@@ -640,7 +643,8 @@ def run(
         result.run_id = run_id
         manifest = ManifestWriter(out_dir, {"command": producer.command, "run": run_id,
                                             "docgen": __version__, "policy": settings.policy,
-                                            "formats": list(settings.formats)})
+                                            "formats": list(settings.formats)},
+                                  extra_columns=settings.manifest_columns)
         engine = _Engine(settings, producer, register, run_id, manifest, progress, result, log)
         status = "failed"
         try:

@@ -23,15 +23,24 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
-from docgen.documents.document import Document
 from docgen.documents.fetcher import TEMPLATE_DIR
-from docgen.pipeline.plan import Format
+from docgen.pipeline.plan import Format, Printable
 
 
 class Renderer(Protocol):
-    def render(self, document: Document) -> bytes: ...
+    def render(self, document: Any) -> bytes: ...
+
+
+@runtime_checkable
+class BatchRenderer(Protocol):
+    """A renderer that lays out several documents in one go (letters: one WeasyPrint layout
+    for a batch, split into one PDF each), returning each one's bytes in order."""
+
+    def render(self, document: Any) -> bytes: ...
+
+    def render_many(self, documents: list[Any]) -> list[bytes]: ...
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ class Renderers:
 @dataclass(frozen=True)
 class Task:
     id: int
-    document: Document
+    document: Printable
     format: Format
 
 
@@ -121,29 +130,62 @@ def deadline(seconds: float | None) -> Iterator[None]:
 
 
 def render_with(renderers: Renderers, tasks: list[Task], timeout: float | None) -> list[Rendered]:
-    """Render each task with ``renderers``; one failure or overrun never stops the others."""
-    out = []
+    """Render each task with ``renderers``; one failure or overrun never stops the others.
+
+    Tasks of one format whose renderer can ``render_many`` are laid out together, under a
+    time limit of ``timeout`` for each; if the batch fails or overruns, each of its documents
+    is rendered again on its own, so that only the document at fault fails."""
+    done: dict[int, Rendered] = {}
+    by_format: dict[Format, list[Task]] = {}
     for task in tasks:
+        by_format.setdefault(task.format, []).append(task)
+    for fmt, group in by_format.items():
         try:
-            with deadline(timeout):
-                data = renderers.get(task.format).render(task.document)
-        except DocumentTimeout:
-            out.append(Rendered(task.id, None, f"took longer than {timeout:g} seconds and was "
-                                "stopped", timed_out=True))
-        except Exception as exc:
-            out.append(Rendered(task.id, None, _plain(exc),
-                                "".join(traceback.format_exception(exc))))
-        else:
-            out.append(Rendered(task.id, data))
-    return out
+            renderer = renderers.get(fmt)
+        except Exception as exc:  # a broken template: every document of the format fails
+            for task in group:
+                done[task.id] = Rendered(task.id, None, _plain(exc),
+                                         "".join(traceback.format_exception(exc)))
+            continue
+        if len(group) > 1 and isinstance(renderer, BatchRenderer):
+            limit = timeout * len(group) if timeout else None
+            results: list[bytes] | None
+            try:
+                with deadline(limit):
+                    results = renderer.render_many([t.document for t in group])
+            except (Exception, DocumentTimeout):
+                results = None  # one at a time below: only the document at fault fails
+            if results is not None and len(results) == len(group):
+                for task, data in zip(group, results, strict=True):
+                    done[task.id] = Rendered(task.id, data)
+                continue
+        for task in group:
+            done[task.id] = _render_one(renderer, task, timeout)
+    return [done[task.id] for task in tasks]
+
+
+def _render_one(renderer: Renderer, task: Task, timeout: float | None) -> Rendered:
+    try:
+        with deadline(timeout):
+            data = renderer.render(task.document)
+    except DocumentTimeout:
+        return Rendered(task.id, None, f"took longer than {timeout:g} seconds and was stopped",
+                        timed_out=True)
+    except Exception as exc:
+        return Rendered(task.id, None, _plain(exc), "".join(traceback.format_exception(exc)))
+    return Rendered(task.id, data)
 
 
 def _plain(exc: Exception) -> str:
     """What to tell an office user when a document could not be made."""
     from docgen.documents.docx import DocxTemplateError
     from docgen.documents.pdf import PdfRenderError
+    from docgen.letters.docx import LetterDocxError
+    from docgen.letters.pdf import LetterPdfError
+    from docgen.letters.templates import LetterTemplateError
 
-    if isinstance(exc, DocxTemplateError | PdfRenderError):
+    if isinstance(exc, DocxTemplateError | PdfRenderError | LetterDocxError | LetterPdfError
+                  | LetterTemplateError):
         return f"the template could not be used: {exc}"
     if isinstance(exc, MemoryError):
         return "ran out of memory while laying out the document"
