@@ -38,6 +38,7 @@ from docgen.cli.common import (
     to_option,
 )
 from docgen.documents.producers import CheckinProducer, FormProducer
+from docgen.letters.workbook import ATTENDANCE, write_attendance_workbook
 from docgen.locking import Busy
 from docgen.output import OutputRefused, write_text
 from docgen.pipeline import Producer, Settings
@@ -63,19 +64,23 @@ today_option = click.option(
 
 
 @click.command()
-@click.argument("form", type=FORM_CHOICE)
+@click.argument("form", type=click.Choice([*FORMS, ATTENDANCE]))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the workbook (.xlsx).")
 @click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
 @school_option
 def template(form: str, output: Path, overwrite: bool, school: Path | None) -> None:
     """Write a blank workbook for FORM: one visit per row, with dropdowns, date formats,
-    help on every header and an Instructions sheet."""
+    help on every header and an Instructions sheet. `attendance` is the input of `docgen
+    letters`: one pupil per row, with their attendance and their parents."""
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("the workbook must end in .xlsx", param_hint="--output")
     school_for(school, None, quiet=True)
     try:
-        write_workbook(form, output, overwrite=overwrite)
+        if form == ATTENDANCE:
+            write_attendance_workbook(output, overwrite=overwrite)
+        else:
+            write_workbook(form, output, overwrite=overwrite)
     except OutputRefused as exc:
         raise UsageProblem(str(exc)) from None
     except OSError as exc:
