@@ -50,6 +50,16 @@ naming = {_quoted(DEFAULT_NAMING)}   # also {{pupil}}, {{reference}}, {{school}}
 # [export]                            # `docgen export` (CPOMS): see the README
 # mapping = "our-system.toml"         # the columns your case-management system expects
 
+[letters]
+# Who signs the letters and who families call (`docgen letters`). Blank: the headteacher
+# signs and the contact is the headteacher on the main office number.
+# signatory = "Name of the person who signs"
+# signatory_role = "Headteacher"
+# contact = "Name of the attendance lead"
+# contact_role = "Attendance Lead"
+# contact_phone = "Their direct number"
+# local_authority = "The local authority's attendance team (for notifications)"
+
 [register]
 # What docgen produced, when and for whom (used by reruns and `docgen history`).
 # It holds pupils' names: keep it on the school's secure storage.

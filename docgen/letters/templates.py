@@ -87,9 +87,13 @@ class Wording:
         """The letter's subject line (its ``<h1>``, or the kind's title) and its body."""
         try:
             html = self.env.get_template(f"{kind.name}.html").render(context)
-        except TemplateError as exc:
+        except Exception as exc:  # a school's template may fail in any way (SecurityError ...)
+            raise LetterTemplateError([f"{self.path(kind)}: {type(exc).__name__}: {exc}"]
+                                      ) from None
+        try:
+            title, blocks = parse_wording(html)
+        except ValueError as exc:
             raise LetterTemplateError([f"{self.path(kind)}: {exc}"]) from None
-        title, blocks = parse_wording(html)
         return title or kind.title, blocks
 
     def check(self, kind: LetterKind) -> list[str]:
@@ -217,7 +221,14 @@ class _WordingParser(HTMLParser):
             return
         if self.rows is not None and self.cells is None:
             return  # white space between table rows
-        self._text(data)
+        # white space in the template (line breaks included) is one space, as in HTML
+        text = " ".join(data.split())
+        if data[:1].isspace():
+            text = " " + text
+        if data[-1:].isspace() and text.strip():
+            text += " "
+        if text:
+            self._text(text)
 
     def _text(self, text: str) -> None:
         if self.kind is None and self.rows is None:
@@ -249,29 +260,23 @@ def _squash(text: str) -> str:
 
 
 def _tidy(runs: list[Run]) -> tuple[Run, ...]:
-    """White space as HTML shows it: runs of spaces and newlines in the template are one
-    space (a ``<br>`` is kept), none at the ends."""
+    """Runs as a reader sees them: no double spaces, none at the ends or around a line break
+    (``<br>``)."""
     out: list[Run] = []
     for run in runs:
-        parts = run.text.split("\n") if "\n" in run.text else [run.text]
-        text = "\n".join(" ".join(p.split()) if p.strip() else "" for p in parts)
-        # keep one space where the template had white space between runs
-        if run.text[:1].isspace() and not text.startswith(("\n", " ")):
-            text = " " + text
-        if run.text[-1:].isspace() and not text.endswith(("\n", " ")):
-            text += " "
+        text = run.text
+        while "  " in text:
+            text = text.replace("  ", " ")
+        if out and out[-1].text.endswith((" ", "\n")) and text.startswith(" "):
+            text = text[1:]
         if text:
             out.append(Run(text, run.bold, run.italic))
-    while out and not out[0].text.strip(" "):
-        out.pop(0)
-    while out and not out[-1].text.strip(" "):
-        out.pop()
-    if out:
-        out[0] = Run(out[0].text.lstrip(" "), out[0].bold, out[0].italic)
-        out[-1] = Run(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic)
-    # a line break absorbs the spaces around it
-    return tuple(Run(r.text.replace(" \n", "\n").replace("\n ", "\n"), r.bold, r.italic)
-                 for r in out if r.text)
+    tidied = [Run(r.text.replace(" \n", "\n").replace("\n ", "\n"), r.bold, r.italic)
+              for r in out]
+    if tidied:
+        tidied[0] = Run(tidied[0].text.lstrip(" "), tidied[0].bold, tidied[0].italic)
+        tidied[-1] = Run(tidied[-1].text.rstrip(" "), tidied[-1].bold, tidied[-1].italic)
+    return tuple(r for r in tidied if r.text)
 
 
 def parse_wording(html: str) -> tuple[str | None, tuple[Block, ...]]:
