@@ -20,6 +20,7 @@ sysdeps:
 # Validate every sample, then render them all into out/ (PDF and DOCX), with the
 # office check-in sheet for a day of visits. The invalid samples are meant to fail (exit 1).
 DEMO_RENDER = --to pdf --to docx --overwrite
+LETTERS = --school samples/westside-school.toml --overwrite --duplex --quiet
 demo: $(STAMP)
 	mkdir -p $(OUT)
 	$(BIN)/docgen template risk-assessment -o $(OUT)/risk-assessment.xlsx --overwrite
@@ -49,6 +50,21 @@ demo: $(STAMP)
 	@echo "--- reported is still printed, with a red banner:"
 	$(BIN)/docgen render samples/invalid --school samples/school.toml $(DEMO_RENDER) \
 		--out $(OUT)/invalid; test $$? -eq 1
+	@echo "--- letters: a term of attendance exports, run month by month (each export has"
+	@echo "--- a few bad rows on purpose: exit 1), then the visits' letters:"
+	$(BIN)/docgen template attendance -o $(OUT)/attendance.xlsx --overwrite
+	$(BIN)/docgen letters samples/letters/attendance-2026-11.xlsx $(LETTERS) --date 23/11/2026 \
+		--out $(OUT)/letters/2026-11; test $$? -eq 1
+	$(BIN)/docgen letters samples/letters/register-2026-12.csv $(LETTERS) --date 14/12/2026 \
+		--out $(OUT)/letters/2026-12; test $$? -eq 1
+	$(BIN)/docgen letters samples/letters/register-2027-01.csv $(LETTERS) --date 18/01/2027 \
+		--out $(OUT)/letters/2027-01; test $$? -eq 1
+	$(BIN)/docgen letters samples/letters/visits.json $(LETTERS) --date 20/11/2026 \
+		--contacts samples/letters/attendance-2026-11.xlsx --out $(OUT)/letters/visits; \
+		test $$? -eq 1
+	$(BIN)/docgen letters samples/letters/visits.json $(LETTERS) --date 24/11/2026 \
+		--letter missed-you --out $(OUT)/letters/missed-you; test $$? -eq 1
+	$(BIN)/docgen history --school samples/westside-school.toml --pupil "Oliver Nowak"
 
 test: $(STAMP) lint typecheck pytest
 
@@ -68,16 +84,18 @@ bench: $(STAMP)
 	scripts/install-system-deps.sh --bench
 	$(BIN)/python -m bench --size $(SIZE)
 
-# Regenerate the README's generated sections and the sample workbooks from the code.
+# Regenerate the README's generated sections and the samples from the code.
 docs: $(STAMP)
 	$(BIN)/python scripts/docs.py
 
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py
+	$(BIN)/python scripts/make_letter_samples.py
 
-# Rebuild the Word templates (docgen/templates/docx) from their build script.
+# Rebuild the Word templates (docgen/templates/docx, letters/letter.docx) from their scripts.
 templates: $(STAMP)
 	$(BIN)/python scripts/build_docx_templates.py
+	$(BIN)/python scripts/build_letter_template.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -119,6 +119,10 @@ def letters(paths: tuple[Path, ...], letter: tuple[str, ...], formats: tuple[str
         if any(not f.ok for f in result.files):
             click.echo(summary(result.files, chosen.policy.id))
         for line in run_lines(run, quiet=quiet):
+            if line.startswith("printed ") and line.endswith("in a red banner"):
+                # a form's document carries its errors in a banner; a letter does not
+                line = line.replace("printed ", "made letters from ", 1).replace(
+                    " to act on now, in a red banner", " still to act on (listed above)")
             click.echo(line)
         if not quiet:
             for record in run.records:

@@ -18,9 +18,9 @@ from typing import Any
 from docgen.config import SchoolConfig
 from docgen.documents.document import SchoolHeader
 from docgen.letters.due import Due, uk_date, uk_day
-from docgen.letters.kinds import KINDS, LetterKind
+from docgen.letters.kinds import KINDS
 from docgen.letters.letter import Letter
-from docgen.letters.pupils import Contact, Household, Pupil, join_names
+from docgen.letters.pupils import Household, Pupil, join_names
 from docgen.letters.templates import Wording
 from docgen.policy.hours import SchoolDay
 from docgen.policy.model import Policy
@@ -209,8 +209,7 @@ def attendance_facts(pupil: Pupil, policy: Policy, config: SchoolConfig,
         "severe": c.missing_at_least(rules.severe_absence_percent),
         "absences": [{"reason": x.reason, "sessions": x.sessions, "authorised": x.authorised}
                      for x in a.absences()],
-        "unauthorised_dates": [f"{uk_day(day)} ({_halves(halves)})"
-                               for day, halves in a.unauthorised_days()],
+        "unauthorised_dates": _listed(a.unauthorised_days()),
         "window_unauthorised": a.unauthorised_in_window(),
         "window_weeks": window.weeks if window else rules.window_weeks,
         "window_from": uk_date(window.start) if window else "",
@@ -223,6 +222,20 @@ def attendance_facts(pupil: Pupil, policy: Policy, config: SchoolConfig,
         "agreement_date": "", "agreement_target": "", "since_percent": "",
         "since_possible": 0, "since_attended": 0, "reminder_date": "",
     }
+
+
+MAX_DAYS_LISTED = 15
+
+
+def _listed(days: list[tuple[dt.date, tuple[str, ...]]]) -> list[str]:
+    """The days a letter lists: the most recent ``MAX_DAYS_LISTED``, after a line saying how
+    many came before and from when."""
+    shown = [f"{uk_day(day)} ({_halves(halves)})" for day, halves in days[-MAX_DAYS_LISTED:]]
+    earlier = len(days) - MAX_DAYS_LISTED
+    if earlier <= 0:
+        return shown
+    return [f"{earlier} earlier day{'s' if earlier != 1 else ''}, from {uk_day(days[0][0])}",
+            *shown]
 
 
 def _halves(halves: tuple[str, ...]) -> str:
@@ -325,10 +338,14 @@ def agreement_parts(text: str | None, pupil: str) -> dict[str, list[str]]:
             who = match.group(1).strip().casefold()
             key = _WHO.get(who) or ("agreed_pupil" if who == first else None)
             if key:
-                out[key].append(match.group(2))
+                out[key].append(_sentence(match.group(2)))
                 continue
-        out["agreed_other"].append(line.strip().lstrip("-•* ").strip())
+        out["agreed_other"].append(_sentence(line.strip().lstrip("-•* ").strip()))
     return out
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def report_facts(report: VisitReport) -> dict[str, Any]:
@@ -358,11 +375,3 @@ def report_facts(report: VisitReport) -> dict[str, Any]:
 
 def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def contact_address(contact: Contact) -> str:
-    return ", ".join(contact.address)
-
-
-def kind(name: str) -> LetterKind:
-    return KINDS[name]

@@ -69,7 +69,8 @@ def reference(prefix: str, kind: LetterKind, day: dt.date, pupil: str) -> str:
     pupil's name (the same letter about the same pupil on the same day: the same reference)."""
     digest = hashlib.blake2b(f"{fold_name(pupil)}|{kind.name}".encode(), digest_size=5).digest()
     tail = b32encode(digest).decode()[:4]
-    return f"{prefix}{kind.code}{kind.stage or ''}-{day:%Y%m%d}-{tail}"
+    start = f"{prefix}-" if prefix else ""
+    return f"{start}{kind.code}{kind.stage or ''}-{day:%Y%m%d}-{tail}"
 
 
 class Dater:

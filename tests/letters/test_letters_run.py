@@ -254,7 +254,7 @@ def test_letters_from_visit_forms(tmp_path: Path, ra: dict[str, Any],
     assert "Alex Adams" in appointment and "identification" in appointment
     assert "SECRET" not in appointment and "code word" not in appointment.lower()
     agreement = docx_text(next(out.glob("*record-of-agreement*Piotr*.docx")))
-    assert "bring Oliver to the gate by 8:40" in agreement
+    assert "Bring Oliver to the gate by 8:40" in agreement
     assert "What Oliver agreed to do" in agreement and "4 December 2026" in agreement
     assert "SECRET" not in agreement
     with Register.open(tmp_path / "register.sqlite") as register:
