@@ -28,7 +28,6 @@ from build_docx_templates import (
     HEAD_FILL,
     INK,
     NAVY,
-    RULE,
     Flow,
     _para,
     _reset,

@@ -160,7 +160,7 @@ def test_do_not_send_withholds_without_saying_why(tmp_path: Path) -> None:
     with Register.open(tmp_path / "register.sqlite") as register:
         LetterBook(register).mark("Oliver Nowak", "Piotr Nowak")
     make(tmp_path, [export(tmp_path, NOWAK, name="b.csv")])
-    row = list(read_rows(out))[0]
+    row = next(iter(read_rows(out)))
     assert row["details"]["addressees"] == "Ms Anna Nowak"
     assert "no letter to Piotr Nowak: marked do not send" in row["note"]
 

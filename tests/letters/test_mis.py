@@ -55,7 +55,7 @@ def test_mis_headers_are_matched_in_any_case_and_their_usual_names(tmp_path: Pat
                     "LEGAL SURNAME,legal forename,Reg Group,POSSIBLE,Present,AEA,"
                     "Authorised Absences,Unauthorised Absences\n"
                     "Nowak,Oliver,8JR,120,96,4,8,12\n", "utf-8")
-    records, file = read(path)
+    records, _ = read(path)
     pupil = records[0].pupil
     assert pupil.name == "Oliver Nowak" and pupil.pupil_class == "8JR"
     # the period stated above the header; attending elsewhere counts as attended

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from pypdf import PdfReader
@@ -59,7 +59,7 @@ def test_the_primer_page_is_not_part_of_any_letter(renderer: LetterPdfRenderer) 
 class _Flaky:
     """A batch renderer whose batches fail when any document is 'bad'."""
 
-    calls: list[str] = []
+    calls: ClassVar[list[str]] = []
 
     def render(self, document: Any) -> bytes:
         _Flaky.calls.append("one")
