@@ -21,15 +21,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.data import write_reports_json, write_reports_workbook
+from bench.data import write_attendance_csv, write_reports_json, write_reports_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES: dict[str, dict[str, Any]] = {
     # tiny: the test suite's run, so the bench never rots (LibreOffice left out: its start
     # alone would take longer than the rest)
-    "tiny": {"rows": 60, "documents": 3, "scale": (2, 4), "repeat": 1, "libreoffice": False},
-    "default": {"rows": 10_000, "documents": 200, "scale": (100, 1_000), "repeat": 3},
-    "large": {"rows": 10_000, "documents": 200, "scale": (100, 1_000, 10_000), "repeat": 3},
+    "tiny": {"rows": 60, "documents": 3, "scale": (2, 4), "repeat": 1, "libreoffice": False,
+             "letters": 4},
+    "default": {"rows": 10_000, "documents": 200, "scale": (100, 1_000), "repeat": 3,
+                "letters": 1_000},
+    "large": {"rows": 10_000, "documents": 200, "scale": (100, 1_000, 10_000), "repeat": 3,
+              "letters": 1_000},
 }
 
 
@@ -165,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     row("  time/doc, largest/smallest", f"{per_doc:.2f}x", "", per_doc, "within 10%",
         abs(per_doc - 1) <= 0.10)
 
+    # ------------------------------------------------------------ letters
+    letters_section(size, work, repeat, with_lo, figures, rows, row)
+
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
                "platform": platform.platform(), "size": args.size, "repeat": repeat,
                "date": dt.datetime.now().isoformat(timespec="seconds"),
@@ -175,6 +181,65 @@ def main(argv: list[str] | None = None) -> int:
     _print_table(rows, machine)
     print(f"\nwritten {args.results}")
     return 0
+
+
+def letters_section(size: dict[str, Any], work: Path, repeat: int, with_lo: bool,
+                    figures: dict[str, Any], rows: list[tuple[str, str, str, str, str]],
+                    row: Any) -> None:
+    """Attendance letters: docgen against a plain WeasyPrint loop, LibreOffice and a plain
+    docxtpl loop on the same letters; and letters.pdf's memory as the letters grow tenfold.
+    Each docgen run has a folder and a register of its own (a rerun into the same ones would
+    find every letter already made)."""
+    n = size["letters"]
+    print(f"making {n:,} attendance letters ...", file=sys.stderr)
+    source = write_attendance_csv(work / f"attendance-{n}.csv", n)
+    pdf_raw, pdf_ours, docx_raw, docx_ours = [], [], [], []
+    for i in range(repeat):
+        pdf_raw.append(measure("letters-pdf-raw", source, work / f"letters-pdf-raw-{i}"))
+        pdf_ours.append(measure("docgen-letters", source, work / f"letters-pdf-{i}", "pdf",
+                                work / f"letters-pdf-{i}.sqlite"))
+        docx_raw.append(measure("letters-docx-raw", source, work / f"letters-docx-raw-{i}"))
+        docx_ours.append(measure("docgen-letters", source, work / f"letters-docx-{i}", "docx",
+                                 work / f"letters-docx-{i}.sqlite"))
+    pdf_ratio = median(pdf_raw, "seconds") / median(pdf_ours, "seconds")
+    docx_ratio = median(docx_raw, "seconds") / median(docx_ours, "seconds")
+    figures["letters_pdf"] = {"letters": n, "docgen": pdf_ours, "weasyprint_loop": pdf_raw,
+                              "throughput_ratio": pdf_ratio}
+    figures["letters_docx"] = {"letters": n, "docgen": docx_ours, "docxtpl_loop": docx_raw,
+                               "throughput_ratio": docx_ratio}
+    row(f"PDF {n:,} letters", f"{n / median(pdf_ours, 'seconds'):.1f} letters/s",
+        f"{n / median(pdf_raw, 'seconds'):.1f} letters/s WeasyPrint loop", pdf_ratio,
+        ">= 2.5x", pdf_ratio >= 2.5)
+    row(f"DOCX {n:,} letters", f"{n / median(docx_ours, 'seconds'):.1f} letters/s",
+        f"{n / median(docx_raw, 'seconds'):.1f} letters/s docxtpl loop", docx_ratio,
+        ">= 3x", docx_ratio >= 3)
+    if with_lo:
+        lo_runs = [measure("libreoffice", work / "letters-docx-0", work / f"letters-lo-{i}")
+                   for i in range(repeat)]
+        lo_ratio = median(lo_runs, "seconds") / median(pdf_ours, "seconds")
+        figures["letters_libreoffice"] = {"letters": n, "runs": lo_runs,
+                                          "ratio_vs_docgen_pdf": lo_ratio}
+        row(f"PDF {n:,} letters vs LibreOffice",
+            f"{n / median(pdf_ours, 'seconds'):.1f} letters/s",
+            f"{n / median(lo_runs, 'seconds'):.1f} letters/s soffice from DOCX", lo_ratio,
+            ">= 3x", lo_ratio >= 3)
+    else:
+        figures["letters_libreoffice"] = {"skipped": "soffice is not installed"
+                                          if size.get("libreoffice", True) else
+                                          "not at this size"}
+        rows.append(("letters vs LibreOffice", "-", "-", "-", "skipped"))
+    few = max(1, n // 10)
+    small = [measure("letters-combine", work / "letters-pdf-0", few,
+                     work / f"letters-{few}-{i}.pdf") for i in range(repeat)]
+    big = [measure("letters-combine", work / "letters-pdf-0", n, work / f"letters-{n}-{i}.pdf")
+           for i in range(repeat)]
+    growth = median(big, "rss_kb") / median(small, "rss_kb")
+    figures["letters_combined_pdf"] = {
+        "small": small, "large": big, "memory_growth": growth,
+        "size_of_letters_pdf": big[0]["size"], "size_of_the_letters": big[0]["letters_size"]}
+    row(f"letters.pdf {few:,} -> {n:,} letters", f"{median(big, 'rss_kb') / 1024:.0f} MB",
+        f"{median(small, 'rss_kb') / 1024:.0f} MB for {few:,}", growth, "memory <= 1.2x",
+        growth <= 1.2)
 
 
 def _commit() -> str:

@@ -63,3 +63,25 @@ def write_reports_json(path: Path, count: int) -> Path:
 def write_reports_workbook(path: Path, count: int) -> Path:
     forms = [VisitReport.model_validate(d) for d in report_dicts(count)]
     return write_workbook(VisitReport, path, forms, overwrite=True)
+
+
+def write_attendance_csv(path: Path, count: int, *, seed: int = 11) -> Path:
+    """An attendance export of ``count`` pupils, every one persistently absent: one letter
+    each (to one household), with varied names, figures and addresses."""
+    rng = random.Random(seed)
+    lines = ["Pupil name,Class,Possible sessions,Sessions attended,Authorised absence,"
+             "Unauthorised absence,Period from,Period to,Contact 1 name,Contact 1 title,"
+             "Contact 1 relationship,Contact 1 parental responsibility,Contact 1 address"]
+    for i in range(count):
+        forename, surname = rng.choice(FORENAMES), rng.choice(SURNAMES)
+        possible = rng.randint(100, 130)
+        missed = rng.randint(possible // 10 + 1, possible // 3)
+        unauthorised = rng.randint(0, missed)
+        parent = rng.choice(["Anna", "Mark", "Fatima", "Joy", "Sean", "Mei"])
+        lines.append(
+            f"\"{forename} {surname}-{i}\",{rng.randint(7, 11)}A,{possible},"
+            f"{possible - missed},{missed - unauthorised},{unauthorised},02/09/2026,"
+            f"20/11/2026,{parent} {surname},Ms,Mother,Yes,"
+            f"\"{rng.randint(1, 99)} Elm Road, Eastmoor, EM{rng.randint(1, 9)} {i % 9}AB\"")
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path

@@ -155,6 +155,108 @@ def libreoffice(docx_folder: str, out: str) -> None:
     _report(_timed(work), documents=len(files))
 
 
+# --------------------------------------------------------------------------- letters
+
+LETTER_DATE = "2026-11-23"
+
+
+def _letters(source: str) -> list[Any]:
+    """The Letters docgen makes from an attendance export (built before timing)."""
+    import datetime as dt
+
+    from docgen.config import SAMPLE_SCHOOL
+    from docgen.letters.mis import AttendanceFile
+    from docgen.letters.producer import LetterProducer
+    from docgen.letters.templates import Wording
+    from docgen.policy import load_policy
+
+    producer = LetterProducer(SAMPLE_SCHOOL, load_policy("att"), wording=Wording(),
+                              today=dt.date.fromisoformat(LETTER_DATE))
+    out = []
+    for record in AttendanceFile(source):
+        out += [planned.document for planned in producer.plan(record).outputs]
+    return out
+
+
+def letters_pdf_raw(source: str, out: str) -> None:
+    """A plain WeasyPrint loop: one ``HTML(string=...).write_pdf()`` per letter, on the same
+    HTML (each letter's page as docgen lays it out alone), the same style sheets and fonts
+    (loaded once), in one process."""
+    from weasyprint import HTML
+
+    from docgen.letters.pdf import LetterPdfRenderer
+
+    renderer = LetterPdfRenderer()
+    pages = [renderer.page_html([letter], primer=False) for letter in _letters(source)]
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = renderer._base_url
+
+    def work() -> None:
+        for i, html in enumerate(pages):
+            data = HTML(string=html, base_url=base).write_pdf(
+                stylesheets=renderer._css, font_config=renderer.font_config)
+            (folder / f"{i}.pdf").write_bytes(data)
+
+    _report(_timed(work), documents=len(pages))
+
+
+def letters_docx_raw(source: str, out: str) -> None:
+    """A plain docxtpl loop: per letter, load the template, render with autoescape, save."""
+    from docxtpl import DocxTemplate
+    from jinja2 import Environment
+
+    from docgen.letters.templates import OWN_DIR
+
+    letters = _letters(source)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    env = Environment(autoescape=True)
+
+    def work() -> None:
+        for i, letter in enumerate(letters):
+            template = DocxTemplate(OWN_DIR / "letter.docx")
+            template.render({"letter": letter, "logo": None}, env, autoescape=True)
+            buffer = io.BytesIO()
+            template.save(buffer)
+            (folder / f"{i}.docx").write_bytes(buffer.getvalue())
+
+    _report(_timed(work), documents=len(letters))
+
+
+def docgen_letters(source: str, out: str, fmt: str, register: str) -> None:
+    """docgen as a user runs it: read and check the export, decide each letter, render on the
+    default number of cores, write, letters.pdf, manifest, register."""
+    import datetime as dt
+
+    from docgen.letters import letters
+
+    def work() -> None:
+        result = letters([source], out, formats=(fmt,), register=Path(register),
+                         today=dt.date.fromisoformat(LETTER_DATE), overwrite=True,
+                         school=None)
+        if result.run is None or result.exit_code:
+            raise SystemExit(f"docgen failed: {result.to_dict()}")
+
+    _report(_timed(work))
+
+
+def letters_combine(folder: str, count: str, out: str) -> None:
+    """letters.pdf from the first ``count`` letters docgen wrote into ``folder``: the time and
+    the peak memory of combining them."""
+    from docgen.letters.combine import combine_pdfs
+
+    paths = sorted(p for p in Path(folder).glob("*.pdf")
+                   if p.name not in ("letters.pdf", "notifications.pdf"))[:int(count)]
+
+    def work() -> None:
+        combine_pdfs(paths, Path(out), duplex=True)
+
+    seconds = _timed(work)
+    _report(seconds, documents=len(paths), size=Path(out).stat().st_size,
+            letters_size=sum(p.stat().st_size for p in paths))
+
+
 CASES: dict[str, Callable[..., None]] = {
     "validate-raw": validate_raw,
     "validate-docgen": validate_docgen,
@@ -162,6 +264,10 @@ CASES: dict[str, Callable[..., None]] = {
     "docx-raw": docx_raw,
     "docgen-render": docgen_render,
     "libreoffice": libreoffice,
+    "letters-pdf-raw": letters_pdf_raw,
+    "letters-docx-raw": letters_docx_raw,
+    "docgen-letters": docgen_letters,
+    "letters-combine": letters_combine,
 }
 
 if __name__ == "__main__":
