@@ -73,7 +73,7 @@ def csv_rows(path: Path) -> Iterator[Row]:
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         for number, values in enumerate(reader, start=1):
-            cells = [Cell(value.strip(), number, get_column_letter(i))
+            cells = [Cell(number, get_column_letter(i), i, value.strip(), "s", 0)
                      for i, value in enumerate(values, start=1) if value.strip()]
             if cells:
                 yield Row(number, cells)
