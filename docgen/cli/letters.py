@@ -30,7 +30,7 @@ from docgen.cli.common import (
     timeout_option,
 )
 from docgen.letters.batch import letters as make_letters
-from docgen.letters.kinds import FAMILIES
+from docgen.letters.kinds import COMMON, FAMILIES, KINDS
 from docgen.letters.producer import LETTERS_PDF, NOTIFICATIONS_PDF
 from docgen.locking import Busy
 from docgen.pipeline import FORMATS
@@ -42,7 +42,10 @@ from docgen.report_text import ProblemsOnly, summary
 
 
 @click.command(epilog=EXIT_CODES)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--placeholders", is_flag=True,
+              help="List every letter and the placeholders its wording may use (for a "
+              "school's own templates), then stop.")
 @click.option("--letter", "-l", "letter", type=click.Choice(list(FAMILIES)), multiple=True,
               help="Make only this letter (repeat for more). Without it, every letter the "
               "records call for; 'missed-you' only when named.")
@@ -68,7 +71,8 @@ from docgen.report_text import ProblemsOnly, summary
 @register_option
 @quiet_option
 @format_option
-def letters(paths: tuple[Path, ...], letter: tuple[str, ...], formats: tuple[str, ...],
+def letters(paths: tuple[Path, ...], placeholders: bool, letter: tuple[str, ...],
+            formats: tuple[str, ...],
             out_dir: Path, school: Path | None, policy: str | None, day: dt.date | None,
             contacts: Path | None, duplex: bool, templates: Path | None, overwrite: bool,
             jobs: int | None, timeout: float, no_register: bool, quiet: bool,
@@ -86,6 +90,11 @@ def letters(paths: tuple[Path, ...], letter: tuple[str, ...], formats: tuple[str
     the letters to the authority and the headteacher, both written when the batch is
     complete. manifest.csv says for every input row which letter, to whom and why, or why
     none. Pupils and contacts marked `docgen do-not-send` get no letter."""
+    if placeholders:
+        click.echo(placeholder_text())
+        return
+    if not paths:
+        raise click.UsageError("give the attendance exports or visit forms to make letters from")
     text = fmt == "text"
     chosen = school_for(school, policy, quiet=quiet or not text)
     if text and not quiet and not chosen.config.letters.contact_phone:
@@ -139,6 +148,30 @@ def letters(paths: tuple[Path, ...], letter: tuple[str, ...], formats: tuple[str
                 click.echo(f"To print: {inert(str(run.out_dir / name))}")
         click.echo(summary_line(run))
     finish(result.exit_code, run, result.to_dict() if not text else None)
+
+
+def placeholder_text() -> str:
+    """Every letter, who it is for, and its wording's placeholders (* required)."""
+    lines = ["Every letter's wording is a template (letters/wording/NAME.html in a school's "
+             "template folder). It may use these placeholders, and must use those its letter "
+             "requires; the layouts (letters/letter.html, letters/letter.docx) use the parts "
+             "of `letter`.", ""]
+    sources = {"attendance": "attendance exports", "risk-assessment": "risk assessments",
+               "visit-report": "visit reports"}
+    common = {p.name for p in COMMON}
+    lines.append("All letters:")
+    for p in COMMON:
+        lines.append(f"  {{{{ {p.name} }}}}  {p.help}, e.g. {p.example!r}")
+    for kind in KINDS.values():
+        lines += ["", f"{kind.name} (for the {kind.audience.replace('-', ' ')}; from "
+                      f"{sources[kind.source]}): {kind.title}"]
+        lines.append("  required: " + ", ".join(kind.required))
+        for p in kind.placeholders:
+            if p.name in common:
+                continue
+            fields = f" (each with {', '.join(p.fields)})" if p.fields else ""
+            lines.append(f"  {{{{ {p.name} }}}}  {p.help}{fields}")
+    return "\n".join(lines)
 
 
 @click.command("do-not-send")
