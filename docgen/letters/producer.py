@@ -71,18 +71,27 @@ class _RecordLetters:
 
 class Contacts:
     """The parents of pupils named in visit forms, from an attendance export given with
-    ``--contacts``: found by the pupil's name (any case or spacing)."""
+    ``--contacts``: found by the pupil's name (any case or spacing) and, when the form and the
+    export both give it, the date of birth. A name that could be two pupils finds nobody:
+    a letter about one child must never go to another's parents."""
 
     def __init__(self, pupils: Sequence[Pupil] = ()) -> None:
-        self._by_name: dict[str, Pupil] = {}
+        self._by_name: dict[str, list[Pupil]] = {}
         for pupil in pupils:
-            self._by_name.setdefault(fold_name(pupil.name), pupil)
+            self._by_name.setdefault(fold_name(pupil.name), []).append(pupil)
 
     def __len__(self) -> int:
         return len(self._by_name)
 
-    def find(self, name: str) -> Pupil | None:
-        return self._by_name.get(fold_name(name))
+    def find(self, name: str, born: dt.date | None = None) -> tuple[Pupil | None, str]:
+        """The pupil, or None and why not ("" when the export does not name them)."""
+        found = self._by_name.get(fold_name(name), [])
+        if born is not None:
+            found = [p for p in found if p.date_of_birth in (None, born)]
+        if len(found) > 1:
+            return None, (f"the contacts export has {len(found)} pupils named {name}: the "
+                          "letter goes to the parent or carer at the visit's address")
+        return (found[0] if found else None), ""
 
 
 class LetterProducer:
@@ -189,23 +198,24 @@ class LetterProducer:
         history = self.book.letters(pupil=ra.pupil_name) if self.book else []
         decision = assessment_letters(ra, self.policy, today=self.today, wanted=self.families,
                                       history=history, input_hash=hashed, prefix=self.prefix)
-        known = self.contacts.find(ra.pupil_name)
+        known, why = self.contacts.find(ra.pupil_name, ra.date_of_birth)
         fallback = _address(ra.address)
-        return self._letters(record.location, decision, ra.pupil_name, ra.pupil_class,
+        plan = self._letters(record.location, decision, ra.pupil_name, ra.pupil_class,
                              known.contacts if known else None,
                              bool(known and known.do_not_send), fallback,
                              assessment_facts(ra), hashed)
+        return _noted(plan, why)
 
     def _report(self, record: RecordResult, report: VisitReport) -> Plan:
         hashed = digest(report.model_dump_json())
         history = self.book.letters(pupil=report.pupil_name) if self.book else []
         decision = report_letters(report, self.policy, today=self.today, wanted=self.families,
                                   history=history, input_hash=hashed, prefix=self.prefix)
-        known = self.contacts.find(report.pupil_name)
-        plan = self._letters(record.location, decision, report.pupil_name, report.pupil_class,
-                             known.contacts if known else None,
-                             bool(known and known.do_not_send), (), report_facts(report),
-                             hashed)
+        known, why = self.contacts.find(report.pupil_name, report.date_of_birth)
+        plan = _noted(self._letters(
+            record.location, decision, report.pupil_name, report.pupil_class,
+            known.contacts if known else None, bool(known and known.do_not_send), (),
+            report_facts(report), hashed), why.replace(" at the visit's address", ""))
         if report.anyone_home and report.agreed:
             self._records.setdefault(record.location, _RecordLetters()).agreement = (
                 report.pupil_name, report.visit_date, report.agreement_review_date,
@@ -310,6 +320,12 @@ class LetterProducer:
                              reference=due.reference, addressee=item.addressee,
                              audience=due.kind.audience, reason=due.reason,
                              input_hash=item.input_hash)
+
+
+def _noted(plan: Plan, note: str) -> Plan:
+    if note and plan.outputs:
+        plan.note = f"{plan.note}; {note}"
+    return plan
 
 
 def _withheld(contact: Contact) -> Contact:

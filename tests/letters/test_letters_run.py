@@ -305,3 +305,16 @@ def test_letters_pdf_reads_back_as_many_pages(tmp_path: Path) -> None:
     data = (result.run.out_dir / LETTERS_PDF).read_bytes()
     reader = PdfReader(io.BytesIO(data), strict=True)
     assert len(reader.pages) == 2 and reader.metadata.title == "Letters"
+
+
+def test_a_name_two_pupils_share_never_finds_parents(tmp_path: Path,
+                                                     ra: dict[str, Any]) -> None:
+    twin = NOWAK.replace("8JR", "10A").replace("Anna Nowak", "Ola Nowak")
+    contacts = export(tmp_path, NOWAK, twin, name="contacts.csv")
+    forms = tmp_path / "ra.json"
+    forms.write_text(json.dumps(dict(ra, pupil_name="Oliver Nowak", authoriser_role=
+                                     "headteacher")), "utf-8")
+    result = make(tmp_path, [forms], formats=("docx",), contacts=contacts)
+    [row] = [r for r in result.run.records if r.index == 1]
+    assert row.details["addressees"] == "The parent or carer of Oliver Nowak"
+    assert "has 2 pupils named Oliver Nowak" in row.note
