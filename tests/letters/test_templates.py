@@ -57,7 +57,7 @@ def test_a_misspelt_placeholder_is_named_and_nothing_is_checked_further(tmp_path
 def test_an_unknown_attribute_of_a_list_item_is_named(tmp_path: Path) -> None:
     folder = school_templates(tmp_path, **{"wording__attendance-concern-1.html": (
         "{{ pupil_name }} {{ period_from }} {{ period_to }} {{ possible }} {{ attended }} "
-        "{{ attendance_percent }} {{ contact_name }} {{ contact_phone }} "
+        "{{ attendance_percent }} {{ contact_name }} {{ contact_phone }} {{ missed }} "
         "{% for s in support %}{{ s }}{% endfor %}"
         "{% for a in absences %}{{ a.reson }}{% endfor %}")})
     problems = check(folder, [CONCERN], ())
