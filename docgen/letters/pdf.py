@@ -200,7 +200,9 @@ def _environment(template_dir: Path | None) -> Any:
 
 
 def _primer_html() -> str:
-    text = escape("".join(sorted(c for c in PRIMER if unicodedata.category(c)[0] != "Z")))
+    chars = sorted(c for c in PRIMER if unicodedata.category(c)[0] != "Z")
+    # in words of ten, so that breaking the lines is cheap
+    text = escape(" ".join("".join(chars[i:i + 10]) for i in range(0, len(chars), 10)))
     return (f'<div class="docgen-primer" aria-hidden="true"><p>{text}</p>'
             f'<p><strong>{text}</strong></p><p><em>{text}</em></p></div>')
 
