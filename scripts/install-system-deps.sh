@@ -4,6 +4,9 @@
 # Pango is required; libharfbuzz-subset0 makes font subsetting about 4x faster (without it
 # WeasyPrint falls back to fontTools). Never fails the build: docgen itself reports a missing
 # library clearly when it is needed.
+#   --bench    also LibreOffice, which the bench compares with
+#   --browser  also Debian's Chromium, which the web app's browser tests drive headless
+#              (tests/web/browser; they skip, saying why, when it is missing)
 set -u
 need=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
@@ -19,6 +22,9 @@ if [ "${1:-}" = "--bench" ]; then  # the bench also converts DOCX with LibreOffi
     need+=(libreoffice-writer-nogui)
   fi
 fi
+if [ "${1:-}" = "--browser" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "note: missing system packages ${need[*]}; install them with apt-get (PDF output, and" \
@@ -31,6 +37,6 @@ if ! apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1
   apt-get update -qq >/dev/null 2>&1 || true
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
     || echo "note: could not install ${need[*]}; PDF output may be slower or unavailable," \
-            "and the LibreOffice test is skipped." >&2
+            "and the LibreOffice test and the browser tests (Chromium) are skipped." >&2
 fi
 exit 0

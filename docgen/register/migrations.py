@@ -139,7 +139,34 @@ def m003_exports(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_documents, m002_assessments, m003_exports)
+def m004_access_log(db: sqlite3.Connection) -> None:
+    """Every view and download of a pupil's record on the web: who, when, what. The record is
+    named by its id in the records database and by the identifying fields the documents table
+    keeps already (pupil, visit date, visit key); never by free text."""
+    _script(
+        db,
+        """
+        CREATE TABLE access_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,                  -- ISO 8601, UTC
+            user TEXT NOT NULL,                -- the account's username
+            role TEXT NOT NULL,
+            action TEXT NOT NULL,              -- view, download-pdf, download-docx, authorise ...
+            record_id TEXT NOT NULL,           -- the form's id in the records database
+            kind TEXT NOT NULL,                -- risk-assessment, visit-report
+            visit_key TEXT,
+            pupil TEXT,
+            pupil_key TEXT,
+            visit_date TEXT
+        );
+        CREATE INDEX access_by_pupil ON access_log(pupil_key);
+        CREATE INDEX access_by_record ON access_log(record_id);
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_documents, m002_assessments, m003_exports,
+                                     m004_access_log)
 
 
 def version(db: sqlite3.Connection) -> int:
