@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    := out
 
-.PHONY: demo test lint typecheck pytest docs samples templates clean sysdeps bench
+.PHONY: demo test lint typecheck pytest docs samples templates clean sysdeps bench browser
 
 $(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh
 	scripts/install-system-deps.sh
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh
 
 sysdeps:
 	scripts/install-system-deps.sh
+
+# The web app's browser tests drive Debian's Chromium, headless (installed when missing).
+browser:
+	scripts/install-system-deps.sh --browser
 
 # Validate every sample, then render them all into out/ (PDF and DOCX), with the
 # office check-in sheet for a day of visits. The invalid samples are meant to fail (exit 1).
@@ -58,7 +62,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy docgen
 
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 # docgen against the raw libraries (WeasyPrint, docxtpl, openpyxl, LibreOffice) doing the same

@@ -4,11 +4,15 @@ browser, its accounts, and its data kept safe."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from docgen.cli.common import OutputProblem, UsageProblem, note, school_for, school_option
 from docgen.report import inert
+
+if TYPE_CHECKING:
+    from docgen.web.store import RecordStore
 
 
 def _web_paths(school: Path | None) -> tuple[Path, Path]:
@@ -18,7 +22,7 @@ def _web_paths(school: Path | None) -> tuple[Path, Path]:
     return chosen.config.register_path(), records_path(chosen)
 
 
-def _store(school: Path | None):  # type: ignore[no-untyped-def]
+def _store(school: Path | None) -> RecordStore:
     from docgen.web.store import RecordStore, StoreError
 
     _, records = _web_paths(school)

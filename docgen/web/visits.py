@@ -31,7 +31,8 @@ from docgen.web.auth import AUTHORISER_ROLES
 from docgen.web.forms import RECORDED_FROM_LOGIN, issue_name, nested
 from docgen.web.store import Record, RecordStore, User
 
-KINDS = {RiskAssessment.form_name: RiskAssessment, VisitReport.form_name: VisitReport}
+KINDS: dict[str, type[FormModel]] = {RiskAssessment.form_name: RiskAssessment,
+                                     VisitReport.form_name: VisitReport}
 STATUS = {
     "draft": "Draft",
     "submitted": "Waiting for authorisation",
@@ -82,13 +83,11 @@ def check(store: RecordStore, record: Record, policy: Policy, today: dt.date,
     pending: list[Issue] = []
     login = RECORDED_FROM_LOGIN.get(record.kind, frozenset())
     if record.status in ("draft", "returned", "submitted") and login:
-        kept = []
+        kept: list[Issue] = []
         for issue in result.issues:
             first = issue_name(issue).split(".")[0]
             (pending if first in login else kept).append(issue)
         result.issues = kept
-        # the parsed form holds no authorisation yet: it is usable as a draft
-        result.parsed = result.parsed or False
     return Checked(result, pending)
 
 
