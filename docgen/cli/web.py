@@ -64,7 +64,10 @@ def serve(school: Path | None, policy: str | None, host: str, port: int, cert: P
         note("Serving plain HTTP for the school's HTTPS proxy: it must be the only way in "
              "(pupils' records must never cross the network unencrypted).")
     note(f"docgen is at {listen.url}  (Ctrl-C to stop)")
-    serve(chosen, listen)
+    try:
+        serve(chosen, listen)
+    except KeyboardInterrupt:  # uvicorn has shut down cleanly and passes the signal on
+        note("docgen serve stopped.")
 
 
 @click.group()

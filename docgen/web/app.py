@@ -315,7 +315,8 @@ class Web:
                 problem = ("That code is not right. Add the key to your authenticator app, "
                            "then type the six digits it shows.")
             if not problem:
-                self.store.update_user(account.id, password=auth.hash_password(password),
+                hashed = await asyncio.to_thread(auth.hash_password, password)
+                self.store.update_user(account.id, password=hashed,
                                        totp_secret=secret if needs_code else None,
                                        failures=0, locked_until=None)
                 self.store.use_setup_link(token)
@@ -669,7 +670,8 @@ class Web:
                 _, token = add_user(self.store, name, role)
                 link = str(request.url_for("setup", token=token))
         else:
-            target = self.store.user(int(str(data.get("user", "0")) or 0))
+            given = str(data.get("user", ""))
+            target = self.store.user(int(given)) if given.isdigit() else None
             if target is None:
                 raise HTTPException(404, "No such account.")
             if action == "link":

@@ -21,9 +21,10 @@ from pathlib import Path
 
 from docgen.batch import School, settings_for
 from docgen.documents.producers import CheckinProducer, FormProducer
+from docgen.locking import Busy
 from docgen.pipeline import Format, Producer, RunResult, run
 from docgen.pipeline.progress import Progress
-from docgen.register import Register
+from docgen.register import Register, RegisterError
 from docgen.report import RecordResult
 
 # Modules that add jobs when they exist (the letters and export issues add them).
@@ -181,6 +182,8 @@ class JobRunner:
             finally:
                 if register is not None:
                     register.close()
+        except (Busy, RegisterError) as exc:  # another run holds the register
+            job.failed = f"The job could not start: {exc}"
         except Exception as exc:  # shown on the page; the details are in the server's log
             job.failed = f"The job stopped: {type(exc).__name__}."
             raise

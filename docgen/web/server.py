@@ -45,7 +45,8 @@ class Listen:
     @property
     def url(self) -> str:
         scheme = "https" if self.cert else "http"
-        host = f"[{self.host}]" if ":" in self.host else self.host
+        host = socket.gethostname() if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104
+        host = f"[{host}]" if ":" in host else host
         return f"{scheme}://{host}:{self.port}"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.web.browser.conftest import DESKTOP, PHONE, LiveServer
@@ -154,8 +155,9 @@ def test_the_whole_flow(browser: Any, live: LiveServer, shots: Path | None) -> N
     office.look("board", axe=False)
     web.clock.now = dt.datetime.combine(DAY, dt.time(10, 20))
     office.page.locator(".board-visit.overdue").wait_for()
-    overdue = office.page.locator(".call-overdue").first
-    assert overdue.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(176, 0, 32)"
+    # red, whatever refresh of the board is on screen (expect retries until it holds)
+    expect(office.page.locator(".call-overdue").first).to_have_css("background-color",
+                                                                    "rgb(176, 0, 32)")
     advice = office.page.inner_text(".overdue-alert")
     assert "Call Sam Staff on 07700 900001" in advice and "police (999)" in advice
     office.look("board-overdue")
