@@ -189,3 +189,30 @@ def test_staff_cannot_authorise_their_own(web: WebSchool, client_for: Any) -> No
     stored = web.store.record(record)
     assert stored is not None and stored.status == "submitted"
     assert "authorised_by" not in stored.data
+
+
+def test_under_westside_the_headteacher_authorises(tmp_path: Any) -> None:
+    from starlette.testclient import TestClient
+
+    from tests.web.conftest import make_school, sign_in
+
+    web = make_school(tmp_path, policy="westside")
+    clients = {key: TestClient(web.app, base_url="http://127.0.0.1")
+               for key in ("staff", "dsl", "head")}
+    for key, client in clients.items():
+        sign_in(client, web[key])
+    record = submitted_ra(clients["staff"], **{"staff.1.violence_training": "yes",
+                                               "staff.1.home_visit_trained": "yes"})
+    page = clients["dsl"].get(f"/forms/{record}")
+    assert page.status_code == 200 and "Authorise this visit" not in page.text
+    refused = post(clients["dsl"], f"/forms/{record}/decide", {"action": "authorise"},
+                   page_url=f"/forms/{record}")
+    assert refused.status_code in (403, 404)  # not theirs to decide
+    post(clients["head"], f"/forms/{record}/decide", {"action": "authorise"},
+         page_url=f"/forms/{record}")
+    stored = web.store.record(record)
+    assert stored is not None and stored.status == "authorised"
+    assert stored.data["authoriser_role"] == "headteacher"
+    assert stored.data["authorised_by"] == "Hana Head"
+    for client in clients.values():
+        client.close()
