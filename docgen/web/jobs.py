@@ -33,11 +33,14 @@ PLUGINS = ("docgen.letters.web", "docgen.export.web")
 
 @dataclass(frozen=True)
 class JobRequest:
-    """What a job is run on: the school, the usable forms chosen, the day it concerns."""
+    """What a job is run on: the school, the usable forms chosen (all of them, before the run
+    starts: an export can index them first), the day it concerns, and the school's register
+    (for a producer that keeps its own tables there, as the export does)."""
 
     school: School
     records: list[RecordResult]
     day: dt.date
+    register_path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,8 @@ class JobRunner:
 
     def _run(self, job: Job, records: list[RecordResult], day: dt.date) -> None:
         try:
-            producer = job.spec.producer(JobRequest(self.school, records, day))
+            producer = job.spec.producer(JobRequest(self.school, records, day,
+                                                    self.register_path))
             settings = settings_for(self.school, job.out_dir, formats=job.spec.formats,
                                     jobs=self.jobs)
             register = Register.open(self.register_path) if self.register_path else None
