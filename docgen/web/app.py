@@ -544,9 +544,13 @@ class Web:
         return RedirectResponse(f"/forms/{record.id}", status_code=303)
 
     async def access_log(self, request: Request) -> Response:
+        """The access log, newest first; filtered by a pupil's name posted in a form (a name
+        never goes in a URL)."""
         self.require(request, "dsl", "headteacher")
         reg = self.register()
-        pupil = request.query_params.get("pupil", "").strip()[:200]
+        pupil = ""
+        if request.method == "POST":
+            pupil = str((await self.form(request)).get("pupil", "")).strip()[:200]
         entries = reg.access_log(pupil=pupil or None) if reg is not None else []
         return self.page(request, "access_log.html", entries=entries, pupil=pupil)
 
@@ -764,7 +768,7 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/forms/{record_id}/download/{fmt}", web.download),
         Route("/review", web.review),
         Route("/review/live", web.review_live),
-        Route("/access-log", web.access_log),
+        Route("/access-log", web.access_log, methods=["GET", "POST"]),
         Route("/board", web.board),
         Route("/board/live", web.board_live),
         Route("/board/sheet", web.board_sheet),

@@ -203,3 +203,14 @@ def test_a_certificate_needs_its_key(tmp_path: Path) -> None:
         check_listen(Listen("0.0.0.0", 8443, cert=cert))
     with pytest.raises(ServeProblem, match="no such file"):
         check_listen(Listen("0.0.0.0", 8443, cert=cert, key=tmp_path / "missing.key"))
+
+
+def test_no_form_sends_its_answers_in_a_url() -> None:
+    """A GET form would put what is typed (a pupil's name) in the URL, the browser's history
+    and the server's log: every form posts."""
+    from docgen.web.app import HERE
+
+    for template in (HERE / "templates").glob("*.html"):
+        text = template.read_text("utf-8")
+        assert 'method="get"' not in text.lower(), template.name
+        assert text.count("<form") == text.count('method="post"'), template.name
