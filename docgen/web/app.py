@@ -395,14 +395,16 @@ class Web:
         return self.form_page(request, record, self.checked(record))
 
     def form_page(self, request: Request, record: Any, checked: visits.Checked,
-                  status: int = 200, note: str = "") -> HTMLResponse:
+                  status: int = 200, note: str = "", tried: bool = False) -> HTMLResponse:
         model = visits.KINDS[record.kind]
         sections = forms.page(model, record.data)
-        loose = forms.attach(sections, checked.issues)
-        errors, warnings = visits.summary_counts(checked.issues)
+        tried = tried or record.status == "returned"
+        loose = forms.attach(sections, _shown(checked.issues, tried))
+        missing, errors, warnings = visits.summary_counts(checked.issues)
         return self.page(request, "form.html", status=status, record=record, model=model,
                          sections=sections, loose=loose, pending=checked.pending,
-                         errors=errors, warnings=warnings, note=note,
+                         missing=missing, errors=errors, warnings=warnings, note=note,
+                         tried=tried,
                          authoriser=" or ".join(r.label for r in self.policy.authorising_roles))
 
     async def post_form(self, request: Request) -> Response:
@@ -416,9 +418,9 @@ class Web:
         if data.get("action") != "submit":
             return self.form_page(request, record, checked, note="Saved.")
         if checked.blocking:
-            return self.form_page(request, record, checked, status=400,
-                                  note="Not submitted yet: put right what is marked below. "
-                                  "Your answers are saved.")
+            return self.form_page(request, record, checked, status=400, tried=True,
+                                  note="Not submitted yet: answer or put right what is marked "
+                                  "below. Your answers are saved.")
         status = "submitted" if record.kind == RiskAssessment.form_name else "filed"
         self.store.save_record(record.id, record.data, visit_date=visits.visit_date_of(checked),
                                welfare=visits.welfare_of(checked), status=status)
@@ -443,15 +445,16 @@ class Web:
         record = self.save(record, values)
         checked = self.checked(record)
         sections = forms.page(model, record.data)
-        loose = forms.attach(sections, checked.issues)
+        tried = data.get("_tried") == "1" or record.status == "returned"
+        loose = forms.attach(sections, _shown(checked.issues, tried))
         by_field: dict[str, list[dict[str, str]]] = {}
         for widget in _walk(sections):
             if widget.issues:
                 by_field[widget.name] = [_issue_json(i) for i in widget.issues]
-        errors, warnings = visits.summary_counts(checked.issues)
-        return JSONResponse({"saved": self.now().strftime("%H:%M:%S"), "fields": by_field,
-                             "form": [_issue_json(i) for i in loose], "errors": errors,
-                             "warnings": warnings})
+        missing, errors, warnings = visits.summary_counts(checked.issues)
+        return JSONResponse({"saved": self.now().strftime("%H:%M"), "fields": by_field,
+                             "form": [_issue_json(i) for i in loose], "missing": missing,
+                             "errors": errors, "warnings": warnings})
 
     async def read_form(self, request: Request, user: User, record: Any) -> Response:
         checked = self.checked(record)
@@ -711,6 +714,11 @@ def _walk(sections: list[forms.PageSection]) -> list[forms.Widget]:
     for section in sections:
         walk(section.widgets)
     return out
+
+
+def _shown(issues: list[Issue], tried: bool) -> list[Issue]:
+    """The issues shown beside the fields: blank answers only once a submission was tried."""
+    return issues if tried else [i for i in issues if not visits.unanswered(i)]
 
 
 def _issue_json(issue: Issue) -> dict[str, str]:

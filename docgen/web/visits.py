@@ -236,6 +236,17 @@ def form_issue(message: str) -> Issue:
     return Issue("web", Severity.ERROR, message, Location(file="web"))
 
 
-def summary_counts(issues: Sequence[Issue]) -> tuple[int, int]:
-    errors = sum(1 for i in issues if i.is_error)
-    return errors, len(issues) - errors
+# Blank answers: not shown as errors beside their fields until a submission is tried (a new
+# form is not a page of red), only counted.
+UNANSWERED = frozenset({"required", "too-few"})
+
+
+def unanswered(issue: Issue) -> bool:
+    return issue.code in UNANSWERED
+
+
+def summary_counts(issues: Sequence[Issue]) -> tuple[int, int, int]:
+    """Questions still to answer, errors to put right, warnings to check."""
+    missing = sum(1 for i in issues if unanswered(i))
+    errors = sum(1 for i in issues if i.is_error) - missing
+    return missing, errors, len(issues) - errors - missing

@@ -216,3 +216,23 @@ def test_under_westside_the_headteacher_authorises(tmp_path: Any) -> None:
     assert stored.data["authorised_by"] == "Hana Head"
     for client in clients.values():
         client.close()
+
+
+def test_a_new_form_is_not_a_page_of_red(web: WebSchool, client_for: Any) -> None:
+    """Blank answers are counted, and shown beside their fields once a submission is tried."""
+    staff = client_for("staff")
+    record = new_form(staff)
+    page = staff.get(f"/forms/{record}")
+    assert "Required: fill in" not in page.text
+    missing = int(page.text.split('data-count="missing">')[1].split("<")[0])
+    assert missing >= 5
+    tried = post(staff, f"/forms/{record}", {"action": "submit"})
+    assert tried.status_code == 400
+    assert "Required: fill in &#39;Name of pupil&#39;" in tried.text
+    assert 'name="_tried" value="1"' in tried.text  # the page's script keeps showing them
+    stored = web.store.record(record)
+    assert stored is not None
+    result = staff.post(f"/forms/{record}/draft", data={**stored.data, "_tried": "1"},
+                        headers={"X-CSRF-Token": csrf_of(tried.text)}).json()
+    shown = int(tried.text.split('data-count="missing">')[1].split("<")[0])
+    assert result["missing"] == shown and "pupil_name" in result["fields"]

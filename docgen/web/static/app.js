@@ -52,10 +52,10 @@
         });
       }
     });
-    var errors = form.querySelector("[data-count=errors]");
-    var warnings = form.querySelector("[data-count=warnings]");
-    if (errors) { errors.textContent = result.errors; }
-    if (warnings) { warnings.textContent = result.warnings; }
+    ["missing", "errors", "warnings"].forEach(function (name) {
+      var count = form.querySelector("[data-count=" + name + "]");
+      if (count) { count.textContent = result[name]; }
+    });
   }
 
   function autosave(form) {

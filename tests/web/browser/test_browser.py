@@ -278,4 +278,8 @@ def test_every_other_page_is_accessible(browser: Any, live: LiveServer, shots: P
     assert {Path(n).suffix for n in names} >= {".pdf", ".docx", ".csv"}
     head.page.goto("/visits")
     head.look("my-visits-head")
+    head.page.get_by_role("button", name="New risk assessment").click()
+    head.page.fill("[name='visit_date']", "31/02/2026")
+    head.page.locator("[data-issues='visit_date'] .issue.error").wait_for()
+    head.look("risk-assessment-desktop", axe=False)
     head.close()
