@@ -59,6 +59,14 @@ def serve(school: Path | None, policy: str | None, host: str, port: int, cert: P
         check_listen(listen)
     except ServeProblem as exc:
         raise UsageProblem(str(exc)) from None
+    from docgen.register import Register, RegisterError
+    from docgen.web.store import RecordStore, StoreError
+
+    try:  # a damaged or newer database is said now, not on the first page that needs it
+        RecordStore.open(records_path(chosen)).close()
+        Register.open(chosen.config.register_path()).close()
+    except (StoreError, RegisterError) as exc:
+        raise UsageProblem(str(exc)) from None
     note(f"Records database: {inert(str(records_path(chosen)))}")
     if behind_proxy:
         note("Serving plain HTTP for the school's HTTPS proxy: it must be the only way in "

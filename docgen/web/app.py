@@ -60,6 +60,7 @@ log = logging.getLogger("docgen.web")
 IDLE = dt.timedelta(hours=2)
 LONGEST = dt.timedelta(hours=12)
 EDITABLE = ("draft", "returned")
+MAX_BODY = 4 * 1024 * 1024  # a whole form with every long answer at its longest fits
 
 
 @dataclass
@@ -139,7 +140,13 @@ class Web:
     async def form(self, request: Request) -> FormData:
         """The posted form, once its CSRF token is checked (a forged post is refused here,
         before anything is read or written)."""
-        data = await request.form(max_files=0, max_fields=2000, max_part_size=64 * 1024)
+        length = request.headers.get("content-length", "")
+        if not length.isdigit():
+            raise HTTPException(411, "The browser sent a form without its length; try again.")
+        if int(length) > MAX_BODY:
+            raise HTTPException(413, "That is more than a form can hold. Shorten the longest "
+                                "answers and try again.")
+        data = await request.form(max_files=0, max_fields=2000, max_part_size=MAX_BODY)
         cookie = (request.cookies.get(self.cookies.session)
                   or request.cookies.get(self.cookies.pre))
         given = request.headers.get(CSRF_HEADER) or data.get(CSRF_FIELD)
@@ -748,7 +755,8 @@ def create_app(settings: WebSettings) -> Starlette:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        titles = {403: "Refused", 404: "Not found", 400: "Cannot do that", 409: "Not yet"}
+        titles = {403: "Refused", 404: "Not found", 400: "Cannot do that", 409: "Not yet",
+                  411: "Try again", 413: "Too long"}
         if request.url.path.endswith("/draft"):
             return JSONResponse({"problem": exc.detail}, status_code=exc.status_code)
         return web.page(request, "message.html", status=exc.status_code,

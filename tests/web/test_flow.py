@@ -236,3 +236,16 @@ def test_a_new_form_is_not_a_page_of_red(web: WebSchool, client_for: Any) -> Non
                         headers={"X-CSRF-Token": csrf_of(tried.text)}).json()
     shown = int(tried.text.split('data-count="missing">')[1].split("<")[0])
     assert result["missing"] == shown and "pupil_name" in result["fields"]
+
+
+def test_long_free_text_and_empty_optional_fields(web: WebSchool, client_for: Any) -> None:
+    staff, dsl = client_for("staff"), client_for("dsl")
+    long_text = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 100)[:5000]
+    record = submitted_ra(staff, why_required=long_text, known_risks="", mitigation="")
+    page = dsl.get(f"/forms/{record}")
+    assert long_text in page.text  # the whole answer, as the printed document shows it
+    docx = dsl.get(f"/forms/{record}/download/docx")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    too_big = staff.post(f"/forms/{record}", content=b"x" * (5 * 1024 * 1024),
+                         headers={"content-type": "application/x-www-form-urlencoded"})
+    assert too_big.status_code == 413

@@ -140,6 +140,12 @@
     var until = el.getAttribute("data-until");
 
     function refresh() {
+      // someone is about to press a button in it: wait, rather than pull it from under them
+      var active = document.activeElement;
+      if (active && active !== document.body && el.contains(active)) {
+        setTimeout(refresh, every);
+        return;
+      }
       fetch(url, { credentials: "same-origin", headers: { "X-Live": "1" } })
         .then(function (response) {
           if (response.status === 401) { window.location.assign("/login"); return null; }
@@ -149,10 +155,7 @@
           if (html === null) { return; }
           // the server renders and escapes this fragment; parse it without running anything
           var parsed = new DOMParser().parseFromString(html, "text/html");
-          var active = document.activeElement;
-          var activeName = active && active.closest("[data-live]") === el ? active.getAttribute("name") : null;
           el.replaceChildren.apply(el, Array.prototype.slice.call(parsed.body.childNodes));
-          if (activeName) { /* keep the keyboard near where it was */ }
           var state = el.querySelector("[data-state]");
           if (until && state && state.getAttribute("data-state") !== "running") { return; }
           setTimeout(refresh, every);
