@@ -629,15 +629,17 @@ class Web:
             raise Forbidden()
         day = self.today()
         records = []
+        sources: list[tuple[str, FormModel]] = []
         for kind in spec.forms:
             for record in self.store.records(kind=kind, statuses=("submitted", "authorised",
                                                                   "filed")):
                 if spec.today_only and record.visit_date != day.isoformat():
                     continue
                 checked = self.checked(record).record
-                if checked.usable:
+                if checked.usable and checked.form is not None:
                     records.append(checked)
-        job = self.runner.start(spec, user.id, records, day)
+                    sources.append((record.id, checked.form))
+        job = self.runner.start(spec, user.id, records, day, sources)
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     def job_for(self, request: Request) -> tuple[User, Job]:
@@ -656,10 +658,13 @@ class Web:
         return self.page(request, "_job.html", job=job)
 
     async def job_download(self, request: Request) -> Response:
-        _, job = self.job_for(request)
+        user, job = self.job_for(request)
         if job.state != "done":
             raise HTTPException(409, "The job has not finished.")
         data = await asyncio.to_thread(job.zip_bytes)
+        for record_id, form in job.sources:  # every pupil's record in the zip
+            self.log_access(user, f"download-{job.spec.name}",
+                            _Source(record_id, form.form_name), form)
         return Response(data, media_type="application/zip", headers={
             "content-disposition": _attachment(f"{job.out_dir.name}.zip")})
 
@@ -721,6 +726,15 @@ def _walk(sections: list[forms.PageSection]) -> list[forms.Widget]:
     for section in sections:
         walk(section.widgets)
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class _Source:
+    """A record named in the access log by its id and kind only."""
+
+    id: str
+    kind: str
+    data: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _shown(issues: list[Issue], tried: bool) -> list[Issue]:

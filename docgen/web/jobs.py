@@ -26,6 +26,7 @@ from docgen.pipeline import Format, Producer, RunResult, run
 from docgen.pipeline.progress import Progress
 from docgen.register import Register, RegisterError
 from docgen.report import RecordResult
+from docgen.schemas import FormModel
 
 # Modules that add jobs when they exist (the letters and export issues add them).
 PLUGINS = ("docgen.letters.web", "docgen.export.web")
@@ -111,6 +112,8 @@ class Job:
     started: dt.datetime
     result: RunResult | None = None
     failed: str = ""
+    # the forms it was run on, as (record id in the records database, form): for the access log
+    sources: list[tuple[str, FormModel]] = field(default_factory=list)
     done: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -159,13 +162,14 @@ class JobRunner:
         self._lock = threading.Lock()
         self._runs: dict[str, Job] = {}
 
-    def start(self, spec: JobSpec, user: int, records: list[RecordResult],
-              day: dt.date) -> Job:
+    def start(self, spec: JobSpec, user: int, records: list[RecordResult], day: dt.date,
+              sources: list[tuple[str, FormModel]] | None = None) -> Job:
         job_id = secrets.token_urlsafe(9)
         stamp = dt.datetime.now().strftime("%Y-%m-%d_%H%M%S")
         out_dir = self.output / f"{stamp}_{spec.name}"
         job = Job(job_id, spec, user, out_dir, len(records),
-                  Progress(len(records), enabled=False), dt.datetime.now())
+                  Progress(len(records), enabled=False), dt.datetime.now(),
+                  sources=list(sources or ()))
         with self._lock:
             self._runs[job_id] = job
         thread = threading.Thread(target=self._run, args=(job, records, day), daemon=True,

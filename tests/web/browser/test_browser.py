@@ -276,6 +276,8 @@ def test_every_other_page_is_accessible(browser: Any, live: LiveServer, shots: P
         head.page.get_by_role("link", name="Download the files (zip)").click()
     names = zipfile.ZipFile(download.value.path()).namelist()
     assert {Path(n).suffix for n in names} >= {".pdf", ".docx", ".csv"}
+    head.page.goto("/access-log")
+    assert "download-print-forms" in head.page.inner_text("table")
     head.page.goto("/visits")
     head.look("my-visits-head")
     head.page.get_by_role("button", name="New risk assessment").click()
