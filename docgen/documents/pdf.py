@@ -80,7 +80,6 @@ class PdfRenderer:
         self.css_fetcher = LockedFetcher(self._roots)
         self._css = CSS(filename=str(css_path), url_fetcher=self.css_fetcher,
                         font_config=self.font_config)
-        self.last_fetcher: LockedFetcher | None = None
 
     def fetcher_for(self, document: Document) -> LockedFetcher:
         """A fresh fetcher for one document: the template folders plus its school's logo."""
@@ -95,11 +94,11 @@ class PdfRenderer:
         except Exception as exc:  # a school's template may fail in any way; never half-print
             raise PdfRenderError(f"the PDF template failed: {type(exc).__name__}: {exc}") from None
 
-    def render(self, document: Document) -> bytes:
-        """The PDF of ``document``. The fetcher used is kept in ``last_fetcher``."""
+    def render(self, document: Document, fetcher: LockedFetcher | None = None) -> bytes:
+        """The PDF of ``document``. ``fetcher`` (by default ``fetcher_for(document)``) is the
+        only way the layout may read a file; pass one to see what it served and refused."""
         html = self.render_html(document)
-        fetcher = self.fetcher_for(document)
-        self.last_fetcher = fetcher
+        fetcher = fetcher or self.fetcher_for(document)
         pdf = HTML(string=html, base_url=self._base_url, url_fetcher=fetcher).write_pdf(
             stylesheets=[self._css],
             font_config=self.font_config,

@@ -157,7 +157,8 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 def test_sample_prints_every_label_and_answer_in_order(
     renderer: PdfRenderer, doc: Document, no_network: list[Any]
 ) -> None:
-    pdf = renderer.render(doc)
+    fetcher = renderer.fetcher_for(doc)
+    pdf = renderer.render(doc, fetcher)
     text = body_text(pdf, doc)
     assert_in_order(text, doc.texts())
     # empty optional fields print as lines to fill in, never as "None"
@@ -167,8 +168,7 @@ def test_sample_prints_every_label_and_answer_in_order(
     assert ("For the reviewer: outstanding policy points" in text) == bool(doc.warnings)
     for notice in doc.warnings:
         assert_in_order(text, [notice.field, notice.message, notice.citation])
-    assert renderer.last_fetcher is not None
-    assert renderer.last_fetcher.refused == []
+    assert fetcher.refused == []
     assert not no_network
 
 
@@ -361,9 +361,8 @@ def test_hostile_values_print_as_text_and_fetch_nothing(
     assert "<img" not in html
     assert "<link" not in html
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
-    pdf = renderer.render(doc)
-    fetcher = renderer.last_fetcher
-    assert fetcher is not None
+    fetcher = renderer.fetcher_for(doc)
+    pdf = renderer.render(doc, fetcher)
     assert fetcher.refused == [] and fetcher.served == []  # nothing was even asked for
     assert not no_network
 
@@ -388,8 +387,9 @@ def test_hostile_visit_report(
     report["discussed"] = f"{JINJA}\n{IMG_HTTP}\n{EMOJI}"
     report["agreed"] = LONG_TEXT
     doc = hostile_document(report)
-    pdf = renderer.render(doc)
-    assert renderer.last_fetcher is not None and renderer.last_fetcher.refused == []
+    fetcher = renderer.fetcher_for(doc)
+    pdf = renderer.render(doc, fetcher)
+    assert fetcher.refused == []
     text = body_text(pdf, doc)
     assert_in_order(text, doc.texts())
     assert "49" not in text
@@ -410,9 +410,8 @@ def test_configured_logo_is_the_only_file_served(
     doc = hostile_document(ra, logo=logo)
     html = renderer.render_html(doc)
     assert html.count("<img") == 1
-    pdf = renderer.render(doc)
-    fetcher = renderer.last_fetcher
-    assert fetcher is not None
+    fetcher = renderer.fetcher_for(doc)
+    pdf = renderer.render(doc, fetcher)
     assert fetcher.served == [logo.as_uri()]
     assert fetcher.refused == []
     reader = PdfReader(io.BytesIO(pdf))
@@ -423,9 +422,9 @@ def test_configured_logo_is_the_only_file_served(
 def test_missing_logo_prints_alt_text(renderer: PdfRenderer, ra: dict[str, Any],
                                       tmp_path: Path) -> None:
     doc = hostile_document(ra, logo=tmp_path / "gone.png")
-    renderer.render(doc)
-    assert renderer.last_fetcher is not None
-    assert renderer.last_fetcher.refused == [(tmp_path / "gone.png").as_uri()]
+    fetcher = renderer.fetcher_for(doc)
+    renderer.render(doc, fetcher)
+    assert fetcher.refused == [(tmp_path / "gone.png").as_uri()]
 
 
 # --------------------------------------------------------------------------- the fetcher
@@ -557,10 +556,9 @@ def test_school_template_cannot_fetch_anything(tmp_path: Path, no_network: list[
     folder = school_templates(tmp_path, html)
     renderer = PdfRenderer(folder)
     doc = SAMPLE_DOCS[0].values[0]
-    pdf = renderer.render(doc)
+    fetcher = renderer.fetcher_for(doc)
+    pdf = renderer.render(doc, fetcher)
     assert pdf.startswith(b"%PDF")
-    fetcher = renderer.last_fetcher
-    assert fetcher is not None
     refused = set(fetcher.refused) | set(renderer.css_fetcher.refused)
     for url in ("http://example.com/a.css", "https://example.com/b.css",
                 "http://example.com/f.ttf", "file:///etc/passwd",
@@ -605,10 +603,12 @@ def test_school_template_sandbox_escapes_fail_safely(tmp_path: Path, payload: st
             f"<p>{payload}</p></body></html>")
     folder = school_templates(tmp_path, html)
     renderer = PdfRenderer(folder)
+    doc = SAMPLE_DOCS[0].values[0]
+    fetcher = renderer.fetcher_for(doc)
     with pytest.raises(PdfRenderError) as caught:
-        renderer.render(SAMPLE_DOCS[0].values[0])
+        renderer.render(doc, fetcher)
     assert "root:" not in str(caught.value)
-    assert renderer.last_fetcher is None  # nothing was laid out
+    assert fetcher.served == [] and fetcher.refused == []  # nothing was laid out
 
 
 def test_school_template_syntax_error_fails_at_load(tmp_path: Path) -> None:
