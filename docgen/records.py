@@ -36,8 +36,14 @@ from docgen.schemas.columns import (
 )
 from docgen.schemas.fields import Path as FieldPath
 from docgen.schemas.fields import label_for_path
-from docgen.schemas.parse import Place, json_locator, prune_blank, validate_form
-from docgen.schemas.types import fold
+from docgen.schemas.parse import (
+    Place,
+    drop_not_applicable,
+    json_locator,
+    prune_blank,
+    validate_form,
+)
+from docgen.schemas.types import fold, is_not_applicable
 
 HEADER_SEARCH_ROWS = 10
 
@@ -150,7 +156,8 @@ def json_record(name: str, data: Any, path: str = "$", form: str | None = None) 
                        f"This record is a '{declared}' but --form {form} was given.")
     model = FORMS[form_name]
     locate = json_locator(model, Location(file=name), path)
-    parsed, issues = validate_form(model, prune_blank({**data, "form": form_name}), locate)
+    given = drop_not_applicable(model, prune_blank({**data, "form": form_name}))
+    parsed, issues = validate_form(model, given, locate)
     label = parsed.record_label() if parsed else _guess_label(data)
     return RecordResult(where, form_name, parsed, issues, label, locate)
 
@@ -356,6 +363,8 @@ def _row_record(
             unusable.add(column.path)
             continue
         value = cell.value.strip() if isinstance(cell.value, str) else cell.value
+        if not column.required and is_not_applicable(value):
+            continue  # "n/a" or "-" in an optional cell: left blank
         set_path(data, column.path, value)
     if not used:
         return None  # a row with nothing in the form's columns: notes beside the table
