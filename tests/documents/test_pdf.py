@@ -73,14 +73,16 @@ def body_text(pdf: bytes, doc: Document) -> str:
     out = []
     for number, text in enumerate(pages, start=1):
         flat = " ".join(text.split())
-        furniture = [f"{doc.title} · {doc.subject} · Page {number} of {len(pages)} · "
-                     f"{doc.marking}"]
+        furniture = [f"{doc.school.name} · {doc.title} · {doc.subject} · Page {number} of "
+                     f"{len(pages)} · {doc.marking}"]
         if number > 1:
-            furniture += [doc.school.name, doc.marking]
+            furniture.append(doc.marking)
         for item in furniture:
             at = flat.rfind(item)
             assert at >= 0, f"page {number} lacks its header/footer {item!r}"
             flat = flat[:at] + flat[at + len(item):]
+        for section in doc.sections:  # the heading of a section continued on the page
+            flat = flat.replace(f"{section.title} (continued)", "", 1)
         out.append(flat)
     return " ".join(out)
 
