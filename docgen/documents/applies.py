@@ -138,7 +138,8 @@ class Applicability:
             holds = FACTS[when.fact](self.form, self.policy)
             reason = when.because if holds is False else None
         else:
-            control = by_name(type(owner))[when.field]
+            model: type[BaseModel] = type(owner)
+            control = by_name(model)[when.field]
             value = getattr(owner, when.field)
             if value is None:
                 # what follows an answer not given does not apply either: say why the answer

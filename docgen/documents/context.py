@@ -106,7 +106,8 @@ def build_document(
 def blank_form(model: type[FormModel]) -> FormModel:
     """A form with no answers (every question None, parts at their defaults, the hazard
     matrix at its generic assessment): what a blank paper form prints from."""
-    unanswered = {name: None for name, info in model.model_fields.items() if info.is_required()}
+    unanswered: dict[str, Any] = {name: None for name, info in model.model_fields.items()
+                                  if info.is_required()}
     return model.model_construct(**unanswered)
 
 

@@ -31,6 +31,7 @@ NOBODY_HOME = When("anyone_home", (False,), because="somebody was home")
 INSIDE = When("entered_property", because="staff did not go inside")
 CONCERNS = When("welfare_concerns", because="there were no welfare concerns")
 INCIDENT_HAPPENED = When(fact="incident", because="nothing unusual happened")
+INFORM = When("inform_others", because="nobody else needs to be informed")
 ATTENDANCE_RULES = ("report.attendance-period", "report.attendance-threshold")
 ATTENDANCE_VISIT = When(fact="attendance_visit", because="the visit was not about attendance")
 LOW_ATTENDANCE = When(fact="attendance_below_threshold",
@@ -193,11 +194,11 @@ class VisitReport(FormModel):
     )
     inform_who: Text | None = text_field(
         "Who needs to be informed?", "Answer when someone else needs to be informed.",
-        default=None, max_length=2000, when=When("inform_others", because="nobody else needs to be informed"),
+        default=None, max_length=2000, when=INFORM,
     )
     inform_by: Name | None = name_field(
         "Who will pass on this information?", "The member of staff who will tell them.",
-        default=None, when=When("inform_others", because="nobody else needs to be informed"),
+        default=None, when=INFORM,
     )
 
     # -- The pupil's safety -------------------------------------------------------------------
@@ -393,6 +394,7 @@ class VisitReport(FormModel):
     )
 
     def sign_offs(self, authorisers: list[AuthoriserRole]) -> list[SignOffLine]:
-        names: list[str | None] = list(self.staff_attending or [None, None])  # blank: two
+        names: list[str | None] = [*self.staff_attending] if self.staff_attending \
+            else [None, None]  # a blank form: two lines to sign
         staff = [SignOffLine("Staff member on the visit", name) for name in names]
         return [*staff, SignOffLine("Report received by (DSL)", signer=AuthoriserRole.DSL)]
