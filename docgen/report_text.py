@@ -134,8 +134,8 @@ def summary(files: Iterable[FileResult], policy: str | None = None) -> str:
 
 def record_lines(record: RecordResult, style: Style = _plain) -> list[str]:
     where = record.location
-    if where.sheet:
-        place = f"sheet '{inert(where.sheet)}' row {where.row}"
+    if where.sheet:  # a row of a table, or a sheet that is one form
+        place = f"sheet '{inert(where.sheet)}'" + (f" row {where.row}" if where.row else "")
     else:
         place = f"{where.short()} {record.form_name or ''}".rstrip()
     counts = []

@@ -47,7 +47,7 @@ from docgen.register import Register, RegisterError
 from docgen.report import exit_code
 from docgen.report_text import ProblemsOnly, TextReport, summary
 from docgen.schemas import FORMS, get_form
-from docgen.workbook import write_workbook
+from docgen.workbook import LAYOUTS, Layout, write_workbook
 
 FORM_CHOICE = click.Choice(list(FORMS))
 form_option = click.option(
@@ -66,16 +66,22 @@ today_option = click.option(
 @click.argument("form", type=FORM_CHOICE)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the workbook (.xlsx).")
+@click.option("--layout", type=click.Choice(LAYOUTS), default="form", show_default=True,
+              help="form: one visit per sheet, the questions down the page (to fill in one "
+              "visit); table: one visit per row (for a batch of visits).")
 @click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
 @school_option
-def template(form: str, output: Path, overwrite: bool, school: Path | None) -> None:
-    """Write a blank workbook for FORM: one visit per row, with dropdowns, date formats,
-    help on every header and an Instructions sheet."""
+@policy_option
+def template(form: str, output: Path, layout: Layout, overwrite: bool, school: Path | None,
+             policy: str | None) -> None:
+    """Write a blank workbook for FORM with dropdowns, date formats, help on every question
+    and an Instructions sheet, asking the questions the school's policy asks. docgen reads
+    either layout back."""
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("the workbook must end in .xlsx", param_hint="--output")
-    school_for(school, None, quiet=True)
+    chosen = school_for(school, policy, quiet=True)
     try:
-        write_workbook(form, output, overwrite=overwrite)
+        write_workbook(form, output, layout=layout, policy=chosen.policy, overwrite=overwrite)
     except OutputRefused as exc:
         raise UsageProblem(str(exc)) from None
     except OSError as exc:

@@ -113,7 +113,7 @@ class RiskAssessment(FormModel):
     paper: ClassVar[str] = "Appendix 1 (Home Visit Risk Assessment) of the ATT Home Visit Procedure"
     sheet_title: ClassVar[str] = "Risk assessment"
     workbook_notes: ClassVar[tuple[str, ...]] = (
-        "Hazard columns (folded away: click + above the columns to open them): leave a cell "
+        "The hazard matrix is folded away (click the + beside it to open it): leave a cell "
         "blank to keep the generic assessment of the Home Visit Risk Assessment; type only "
         "what differs for this visit.",
         "'Code word agreed' takes Yes or No. Never write the code word itself anywhere in "
