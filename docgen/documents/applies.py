@@ -73,6 +73,20 @@ FACTS: dict[str, Fact] = {
 }
 
 
+# What each fact says, for the documentation of the forms (docs/forms.md).
+FACT_WORDS: dict[str, str] = {
+    "known_risks": "known risks are recorded",
+    "lone_visit": "one member of staff visits alone",
+    "outside_school_hours": "the visit is outside the policy's school hours",
+    "incident": "anything unusual happened (or a threat, physical intervention or allegation)",
+    "agreement": "something was agreed",
+    "attendance_visit": "the visit is about attendance",
+    "attendance_below_threshold": "attendance is below the policy's threshold",
+}
+if set(FACT_WORDS) != set(FACTS):  # pragma: no cover - a fact added without its words
+    raise RuntimeError("FACT_WORDS and FACTS must name the same facts")
+
+
 def declared_conditions() -> list[tuple[str, type[BaseModel], FieldNode]]:
     """Every (form name, model, field) with a condition or an ``asked_by``, at any depth."""
     out = []
