@@ -100,9 +100,11 @@ def test_render_refuses_a_file_it_did_not_write(tmp_path: Path,
 
 def test_render_with_the_sample_school(tmp_path: Path) -> None:
     out = tmp_path / "out"
+    # no register: the sample school keeps it in the repository's out/, which a test must
+    # not write (the README's session, checked by test_docs, reads it)
     result = run("render", str(ROOT / "samples" / "westside" / "nobody-home.json"),
                  "--school", str(ROOT / "samples" / "westside-school.toml"),
-                 "--out", str(out))
+                 "--out", str(out), "--no-register")
     assert result.exit_code == ExitCode.OK, result.output
     report = pdf_text(out / "2026-11-16_visit-report_Robinson-Mia.pdf")
     assert "Westside School (sample)" in report
@@ -124,7 +126,7 @@ def test_checkins_sheet_for_a_day(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("checkins", str(ROOT / "samples" / "day-plan"), "--date", "2026-11-24",
                  "--school", str(ROOT / "samples" / "westside-school.toml"), "--to", "pdf",
-                 "--to", "docx", "--out", str(out))
+                 "--to", "docx", "--out", str(out), "--no-register")
     assert result.exit_code == ExitCode.OK, result.output
     sheet = pdf_text(out / "2026-11-24_office-check-in-sheet.pdf")
     flat = "".join(sheet.split())  # table cells wrap their words
