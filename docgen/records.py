@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 from pydantic_core import ErrorDetails
@@ -195,7 +195,7 @@ def _workbook_records(path: Path, form: str | None, sheet: str | None,
                 yield from read_table(model, wb, title, name, issues)
 
 
-Layout = str  # "table" or "form"
+Layout = Literal["table", "form"]  # as ``docgen.workbook`` writes them
 
 
 def _form_layout(wb: Workbook, title: str) -> type[FormModel] | None:
@@ -240,8 +240,9 @@ def _choose_sheets(wb: Workbook, form: str | None,
     chosen: list[tuple[type[FormModel], str, Layout]] = [
         (model, title, "form") for title, model in forms.items() if model in wanted]
     tables = [title for title, model in forms.items() if model is None]
-    named = [(m, title, "table") for title in tables for m in wanted
-             if fold(m.sheet_title) == fold(title)]
+    named: list[tuple[type[FormModel], str, Layout]] = [
+        (m, title, "table") for title in tables for m in wanted
+        if fold(m.sheet_title) == fold(title)]
     if chosen or named:
         return sorted(chosen + named, key=lambda found: names.index(found[1]))
     for title in tables:
