@@ -67,6 +67,7 @@ LONG_ROW = 600  # answers longer than this may split across pages
 MANY_OPTIONS = 8  # tick boxes, one per line, that may split across pages
 LONG_GRID_CELL = 200  # the same, in a grid of narrow columns (one that names its widths)
 SPACES = "\u00a0\u00a0 "  # between inline tick boxes
+NO_BREAK = "\u00a0"
 
 AnyBlock = Any  # python-docx containers: Document, _Cell, _Header, _Footer
 
@@ -297,7 +298,9 @@ def answer(flow: Flow, a: str, style: str) -> None:
     flow.tag(f"{{%p elif {a}.paragraphs %}}")
     flow.tag(f"{{%p for text in {a}.paragraphs %}}")
     paragraph = flow.p(style)
-    bold_if(paragraph.add_run("{{ text }}"), f"{a}.emphasis or {a}.header")
+    # a phone number or a registration stays on one line: its spaces do not break
+    bold_if(paragraph.add_run(f"{{{{ text|replace(' ', '{NO_BREAK}') if {a}.unbroken "
+                              "else text }}"), f"{a}.emphasis or {a}.header")
     flow.tag("{%p endfor %}")
     flow.tag("{%p else %}")
     flow.p(style)

@@ -41,7 +41,6 @@ from docgen.schemas.types import display
 MAX_BOX_OPTIONS = 4  # a choice with this many options or fewer prints as tick boxes
 LONG_BLANK_LINES = 4
 BLANK_GRID_ROWS = 2  # rows to write in of a list on a blank form (unless it names its slots)
-NO_BREAK_SPACE = "\u00a0"
 FOOTNOTE_MARK = "**"  # as on Appendix 1
 BLANK_SUBJECT = "blank form"
 MATRIX_LEGEND = "Entries in bold differ from the generic risk assessment."
@@ -289,7 +288,7 @@ class _Walk:
             return self.answer(node, value)
         if value is None:
             return Answer(blank=True)
-        return Answer(_text(node, value))
+        return Answer(display(value), unbroken=node.unbroken)
 
     def answer(self, node: FieldNode, value: Any) -> Answer:
         """The printed answer of a single field."""
@@ -309,12 +308,7 @@ class _Walk:
             )
         if value is None:
             return Answer(blank=True, lines=LONG_BLANK_LINES if node.long else 1)
-        return Answer(_text(node, value))
-
-
-def _text(node: FieldNode, value: Any) -> str:
-    text = display(value)
-    return text.replace(" ", NO_BREAK_SPACE) if node.unbroken else text
+        return Answer(display(value), unbroken=node.unbroken)
 
 
 def hazard_grid(matrix: HazardMatrix) -> Grid:

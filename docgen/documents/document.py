@@ -37,6 +37,7 @@ class Answer:
     header: bool = False  # a grid's row heading
     emphasis: bool = False  # differs from the generic assessment
     alarm: bool = False  # printed in red: e.g. a visit that must not go ahead
+    unbroken: bool = False  # printed on one line: a phone number, a registration
 
     @property
     def paragraphs(self) -> list[str]:

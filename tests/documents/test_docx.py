@@ -98,7 +98,9 @@ def story(element: Any) -> list[str]:
 
 
 def body_text(data: bytes) -> str:
-    return "\n".join(story(docx.Document(io.BytesIO(data)).element.body))
+    """The body's text; a number printed unbroken (its spaces no-break spaces) reads as typed."""
+    text = "\n".join(story(docx.Document(io.BytesIO(data)).element.body))
+    return text.replace(NBSP, " ")
 
 
 def header_footer_text(data: bytes) -> tuple[str, str]:

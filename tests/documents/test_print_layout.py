@@ -131,7 +131,7 @@ def style_chain_bold(paragraph: Any) -> bool:
 def test_the_word_file_says_what_the_pdf_says(name: str) -> None:
     document = documents()[name]
     opened = word(name)
-    text = "\n".join(p.text for p in paragraphs(opened))
+    text = "\n".join(p.text for p in paragraphs(opened)).replace(NBSP, " ")
     position = 0
     for item in document.texts():
         found = text.find(item, position)
