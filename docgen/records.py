@@ -1,13 +1,17 @@
 """From files to forms: pick the form for each JSON object or workbook sheet, map workbook
 headers to the form's columns, and validate each record. Policy checks come after, in
-``docgen.validate``."""
+``docgen.validate``.
+
+A workbook sheet is read in either layout ``docgen template`` writes, told apart by what it
+holds: a table (a header row naming the form's columns, one visit per row, streamed row by
+row) or a form (the questions down column A, the answers in column B, one visit per sheet)."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 from pydantic_core import ErrorDetails
@@ -36,8 +40,14 @@ from docgen.schemas.columns import (
 )
 from docgen.schemas.fields import Path as FieldPath
 from docgen.schemas.fields import label_for_path
-from docgen.schemas.parse import Place, json_locator, prune_blank, validate_form
-from docgen.schemas.types import fold
+from docgen.schemas.parse import (
+    Place,
+    drop_not_applicable,
+    json_locator,
+    prune_blank,
+    validate_form,
+)
+from docgen.schemas.types import fold, is_not_applicable
 
 HEADER_SEARCH_ROWS = 10
 
@@ -150,7 +160,8 @@ def json_record(name: str, data: Any, path: str = "$", form: str | None = None) 
                        f"This record is a '{declared}' but --form {form} was given.")
     model = FORMS[form_name]
     locate = json_locator(model, Location(file=name), path)
-    parsed, issues = validate_form(model, prune_blank({**data, "form": form_name}), locate)
+    given = drop_not_applicable(model, prune_blank({**data, "form": form_name}))
+    parsed, issues = validate_form(model, given, locate)
     label = parsed.record_label() if parsed else _guess_label(data)
     return RecordResult(where, form_name, parsed, issues, label, locate)
 
@@ -175,12 +186,37 @@ def _workbook_records(path: Path, form: str | None, sheet: str | None,
                       issues: list[Issue]) -> Iterator[RecordResult]:
     name = str(path)
     with Workbook(path) as wb:
-        for model, title in _choose_sheets(wb, form, sheet):
-            yield from read_table(model, wb, title, name, issues)
+        for model, title, layout in _choose_sheets(wb, form, sheet):
+            if layout == "form":
+                record = read_form_sheet(model, wb, title, name)
+                if record is not None:
+                    yield record
+            else:
+                yield from read_table(model, wb, title, name, issues)
+
+
+Layout = Literal["table", "form"]  # as ``docgen.workbook`` writes them
+
+
+def _form_layout(wb: Workbook, title: str) -> type[FormModel] | None:
+    """The form a sheet in the form layout holds (its questions down column A), or None when
+    the sheet is not one: a table's header row names more columns in one row than column A
+    does in its first rows."""
+    head = wb.head(title, HEADER_SEARCH_ROWS)
+    best, best_score = None, 0
+    for model in FORMS.values():
+        keys = columns_by_key(model)
+        down = sum(1 for row in head for c in row.cells[:1]
+                   if c.column == "A" and isinstance(c.value, str)
+                   and fold_header(c.value) in keys)
+        _, across = _find_header(model, head)
+        if down >= 3 and down > across and down > best_score:
+            best, best_score = model, down
+    return best
 
 
 def _choose_sheets(wb: Workbook, form: str | None,
-                   sheet: str | None) -> list[tuple[type[FormModel], str]]:
+                   sheet: str | None) -> list[tuple[type[FormModel], str, Layout]]:
     wanted = [FORMS[form]] if form else list(FORMS.values())
     names = wb.sheet_names
     if sheet is not None:
@@ -188,22 +224,31 @@ def _choose_sheets(wb: Workbook, form: str | None,
             raise UnreadableInput(
                 wb.name, f"has no sheet '{sheet}'. Its sheets are: {', '.join(names)}."
             )
+        as_form = _form_layout(wb, sheet)
+        if as_form is not None and as_form in wanted:
+            return [(as_form, sheet, "form")]
         by_title = [m for m in wanted if fold(m.sheet_title) == fold(sheet)]
         model = by_title[0] if by_title else _best_form(wb, sheet, wanted)
         if model is None:
             raise UnreadableInput(
                 wb.name, f"sheet '{sheet}' has no header row naming the form's columns."
             )
-        return [(model, sheet)]
-    chosen = [
-        (m, title) for title in names for m in wanted if fold(m.sheet_title) == fold(title)
-    ]
-    if chosen:
-        return chosen
-    for title in names:
+        return [(model, sheet, "table")]
+    # every sheet in the form layout is a visit; of the others, the sheets named as a form's
+    # table, or else the first sheet whose header row names a form's columns
+    forms = {title: _form_layout(wb, title) for title in names}
+    chosen: list[tuple[type[FormModel], str, Layout]] = [
+        (model, title, "form") for title, model in forms.items() if model in wanted]
+    tables = [title for title, model in forms.items() if model is None]
+    named: list[tuple[type[FormModel], str, Layout]] = [
+        (m, title, "table") for title in tables for m in wanted
+        if fold(m.sheet_title) == fold(title)]
+    if chosen or named:
+        return sorted(chosen + named, key=lambda found: names.index(found[1]))
+    for title in tables:
         model = _best_form(wb, title, wanted)
         if model is not None:
-            return [(model, title)]
+            return [(model, title, "table")]
     expected = " or ".join(f"'{m.sheet_title}'" for m in wanted)
     raise UnreadableInput(
         wb.name,
@@ -336,29 +381,51 @@ def _row_record(
         if column is None:
             continue
         used = True
-        if cell.formula:
-            where = row.with_(column=cell.column)
-            issues.append(make_issue(
-                "formula",
-                "This cell holds a formula; docgen never evaluates formulas. Type the value "
-                "itself (copy the cell and Paste Special > Values).",
-                where, field=column.header, value=None if column.no_echo else cell.value,
-            ))
-            unusable.add(column.path)
-            continue
-        if cell.excel_error:
-            where = row.with_(column=cell.column)
-            issues.append(make_issue(
-                "excel-error",
-                f"The cell shows the Excel error {cell.value}; type the value itself.",
-                where, field=column.header,
-            ))
-            unusable.add(column.path)
-            continue
-        value = cell.value.strip() if isinstance(cell.value, str) else cell.value
-        set_path(data, column.path, value)
+        ok, value = _value_of(cell, column, row.with_(column=cell.column), issues, unusable)
+        if ok:
+            set_path(data, column.path, value)
     if not used:
         return None  # a row with nothing in the form's columns: notes beside the table
+
+    def cell_of(path: FieldPath) -> Location | None:
+        letter = letters.get(path)
+        return row.with_(column=letter) if letter else None
+
+    return _record(model, data, issues, unusable, missing, row, cell_of)
+
+
+def _value_of(cell: Cell, column: Column, where: Location, issues: list[Issue],
+              unusable: set[FieldPath]) -> tuple[bool, Any]:
+    """A cell's value for ``column``: (False, None) when it is a formula or an Excel error
+    (reported in ``issues``), or an optional "n/a" (left blank)."""
+    if cell.formula:
+        issues.append(make_issue(
+            "formula",
+            "This cell holds a formula; docgen never evaluates formulas. Type the value "
+            "itself (copy the cell and Paste Special > Values).",
+            where, field=column.header, value=None if column.no_echo else cell.value,
+        ))
+        unusable.add(column.path)
+        return False, None
+    if cell.excel_error:
+        issues.append(make_issue(
+            "excel-error",
+            f"The cell shows the Excel error {cell.value}; type the value itself.",
+            where, field=column.header,
+        ))
+        unusable.add(column.path)
+        return False, None
+    value = cell.value.strip() if isinstance(cell.value, str) else cell.value
+    if not column.required and is_not_applicable(value):
+        return False, None  # "n/a" or "-" in an optional cell: left blank
+    return True, value
+
+
+def _record(model: type[FormModel], data: dict[str, Any], issues: list[Issue],
+            unusable: set[FieldPath], missing: set[FieldPath], where: Location,
+            cell_of: Callable[[FieldPath], Location | None]) -> RecordResult:
+    """Validate one workbook record (a row of a table, or a form sheet): ``cell_of`` says
+    which cell holds the answer at a column's path."""
     slot_of = compact_slots(model, data)
     by_path = columns_by_path(model)
 
@@ -366,10 +433,10 @@ def _row_record(
         wpath = workbook_path(path, slot_of)
         column = by_path.get(wpath) or first_column_under(model, wpath)
         if column is None:
-            return Place(row, label_for_path(model, wpath))
-        letter = letters.get(column.path)
+            return Place(where, label_for_path(model, wpath))
+        cell = cell_of(column.path)
         label = column.header if column.path == wpath else label_for_path(model, wpath)
-        return Place(row.with_(column=letter) if letter else row, label)
+        return Place(cell or where, label)
 
     # A missing required column is reported once for the file, a formula once for its cell:
     # not again as a blank answer (nor as too few staff) on every row. Only errors that such an
@@ -388,6 +455,53 @@ def _row_record(
     issues.extend(field_issues)
     name = data.get("pupil_name")
     label = parsed.record_label() if parsed else (str(name)[:60] if name else "")
-    return RecordResult(row, model.form_name, parsed if not issues else None, issues, label,
+    return RecordResult(where, model.form_name, parsed if not issues else None, issues, label,
                         locate)
+
+
+def read_form_sheet(model: type[FormModel], wb: Workbook, title: str,
+                    file: str) -> RecordResult | None:
+    """A sheet in the form layout as one validated record of ``model``: each row whose
+    column A names a question of the form gives its answer in column B. A question given
+    twice is an error at its second row; a row that names no question is passed over (the
+    title, a section heading, a note). A sheet with no answer at all (a fresh template) is
+    no record."""
+    here = Location(file=file, sheet=title)
+    keys = columns_by_key(model)
+    data: dict[str, Any] = {}
+    issues: list[Issue] = []
+    unusable: set[FieldPath] = set()
+    rows_of: dict[FieldPath, int] = {}
+    for row in wb.rows(title):
+        first = row.cells[0]
+        if first.column != "A" or not isinstance(first.value, str):
+            continue
+        column = keys.get(fold_header(first.value))
+        if column is None:
+            continue
+        if column.path in rows_of:
+            issues.append(make_issue(
+                "duplicate-column",
+                f"'{column.header}' is asked twice (rows {rows_of[column.path]} and "
+                f"{row.number}). Delete one.",
+                here.with_(row=row.number, column="A"), field=column.header,
+            ))
+            continue
+        rows_of[column.path] = row.number
+        answer = next((c for c in row.cells if c.column == "B"), None)
+        if answer is None:
+            continue
+        ok, value = _value_of(answer, column, here.with_(row=row.number, column="B"), issues,
+                              unusable)
+        if ok:
+            set_path(data, column.path, value)
+
+    if not data and not issues and not unusable:
+        return None
+
+    def cell_of(path: FieldPath) -> Location | None:
+        number = rows_of.get(path)
+        return here.with_(row=number, column="B") if number else None
+
+    return _record(model, data, issues, unusable, set(), here, cell_of)
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.inputs.errors import UnreadableInput, read_checked
+from docgen.inputs.errors import SNIFF_BYTES, UnreadableInput, not_json, read_checked
+from docgen.inputs.lockfiles import is_lock_file, lock_file_message
 from docgen.report import json_path
 
 MAX_JSON_BYTES = 20 * 1024 * 1024
@@ -59,7 +60,12 @@ def _duplicate_paths(data: Any, name: str) -> list[tuple[str, str]]:
 
 def read_json(path: Path) -> JsonDocument:
     name = str(path)
+    if is_lock_file(path):
+        raise UnreadableInput(name, lock_file_message(path) + ".")
     raw = read_checked(path, max_bytes=MAX_JSON_BYTES, what="a JSON file of forms")
+    wrong = not_json(raw[:SNIFF_BYTES])
+    if wrong:
+        raise UnreadableInput(name, wrong)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

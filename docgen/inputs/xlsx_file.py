@@ -20,7 +20,8 @@ from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from docgen.inputs.errors import UnreadableInput, read_checked
+from docgen.inputs.errors import SNIFF_BYTES, UnreadableInput, not_a_workbook, read_checked
+from docgen.inputs.lockfiles import is_lock_file, lock_file_message
 from docgen.inputs.sheet_xml import Cell, SheetFormats, sheet_rows
 
 MAX_XLSX_BYTES = 50 * 1024 * 1024
@@ -174,8 +175,11 @@ def _short(exc: BaseException) -> str:
 
 def _precheck(path: Path) -> None:
     name = str(path)
-    head = read_checked(path, max_bytes=MAX_XLSX_BYTES, what="a form workbook", head=8)
-    if head == _OLE_MAGIC:
+    if is_lock_file(path):
+        raise UnreadableInput(name, lock_file_message(path) + ".")
+    head = read_checked(path, max_bytes=MAX_XLSX_BYTES, what="a form workbook",
+                        head=SNIFF_BYTES)
+    if head[:8] == _OLE_MAGIC:
         if "EncryptionInfo".encode("utf-16-le") in path.read_bytes():
             raise UnreadableInput(
                 name,
@@ -186,7 +190,7 @@ def _precheck(path: Path) -> None:
             name, "is an old Excel 97-2003 (.xls) file. Open it in Excel and save as .xlsx."
         )
     if not zipfile.is_zipfile(path):
-        raise UnreadableInput(name, "is not an Excel .xlsx workbook.")
+        raise UnreadableInput(name, not_a_workbook(head))
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()

@@ -19,8 +19,8 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from docgen.schemas.base import META_KEY
-from docgen.schemas.types import Choice
+from docgen.schemas.base import META_KEY, When
+from docgen.schemas.types import UNBROKEN_PARSERS, Choice
 
 Path = tuple[str | int, ...]
 
@@ -45,6 +45,9 @@ class FieldNode:
     collapsed: bool  # a part whose workbook columns are grouped and folded away
     source: str | None  # why a field not on the paper form was added (policy or practice)
     wording: str | None  # how its words differ from the paper form's, and why
+    when: When | None  # the visits it applies to; None: every visit
+    asked_by: tuple[str, ...]  # what makes a policy ask it (rule ids, features); (): every policy
+    unbroken: bool  # printed on one line (a phone number, a registration)
     info: FieldInfo
     type: Any  # the value's type; for a list, the item's type
     is_list: bool
@@ -94,6 +97,23 @@ def unwrap(annotation: Any) -> tuple[Any, bool]:
                 return annotation, optional
         else:
             return annotation, optional
+
+
+def _unbroken(annotation: Any) -> bool:
+    """Whether the annotation's value is parsed as a value printed on one line."""
+    if typing.get_origin(annotation) is Annotated:
+        _, *metadata = typing.get_args(annotation)
+        if any(getattr(m, "func", None) in UNBROKEN_PARSERS for m in metadata):
+            return True
+    return any(_unbroken(arg) for arg in typing.get_args(annotation))
+
+
+def _when(meta: dict[str, Any]) -> When | None:
+    raw = meta.get("when")
+    if not raw:
+        return None
+    return When(field=raw["field"], fact=raw["fact"], because=raw["because"],
+                values=tuple(raw["values"]))
 
 
 def is_model(tp: Any) -> bool:
@@ -149,6 +169,10 @@ def _node(model: type[BaseModel], name: str, section: str | None) -> FieldNode:
         collapsed=bool(meta.get("collapsed")),
         source=meta.get("source"),
         wording=meta.get("wording"),
+        when=_when(meta),
+        asked_by=tuple(meta.get("asked_by") or ()),
+        unbroken=_unbroken(info.annotation) or any(
+            getattr(m, "func", None) in UNBROKEN_PARSERS for m in info.metadata),
         info=info,
         type=tp,
         is_list=is_list,

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from docgen.report import Issue, Location, json_path, make_issue, printable
 from docgen.schemas.base import FormModel
-from docgen.schemas.fields import Path, known_keys, label_for_path, node_at
-from docgen.schemas.types import display
+from docgen.schemas.fields import Path, by_name, known_keys, label_for_path, node_at
+from docgen.schemas.types import display, is_not_applicable
 
 # pydantic's error types, and docgen's own from schemas/types.py, as issue codes
 _CODES = {
@@ -77,6 +77,32 @@ def prune_blank(value: Any) -> Any:
     return value
 
 
+def drop_not_applicable(model: type[BaseModel], data: dict[str, Any],
+                        required: bool = True) -> dict[str, Any]:
+    """Optional answers written as "n/a" or "-" are no answers: dropped, at any depth. A
+    required answer so written is kept, and is then reported as the wrong kind of answer."""
+    nodes = by_name(model)
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        node = nodes.get(key)
+        if node is None:
+            out[key] = value
+            continue
+        needed = required and node.required
+        if is_not_applicable(value) and not needed:
+            continue
+        if node.is_part and isinstance(value, dict):
+            value = drop_not_applicable(node.model, value, needed)
+        elif node.is_list and isinstance(value, list):
+            if node.is_part:
+                value = [drop_not_applicable(node.model, v, needed) if isinstance(v, dict)
+                         else v for v in value]
+            else:
+                value = [v for v in value if not is_not_applicable(v)]
+        out[key] = value
+    return out
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -123,7 +149,8 @@ def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Is
     if kind == "missing" or (kind == "string_type" and value is None):
         message = f"Required: fill in '{place.label}'.{help_text}"
         value = None
-    elif kind == "string_too_long":
+    elif kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
+        # pydantic says too_long, as for a list, of an optional text's max_length
         length = len(value) if isinstance(value, str) else "?"
         message = (
             f"Too long: {length} characters where at most {ctx.get('max_length')} are allowed. "
@@ -166,6 +193,8 @@ def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Is
             "delete it from the form."
         )
     code = _CODES.get(kind, "invalid-value")
+    if kind == "too_long" and isinstance(value, str):
+        code = "too-long"
     if kind == "string_type" and value is not None:
         code = "invalid-text"  # a number or a list where text belongs: not a blank answer
     return make_issue(code, message, place.location, field=place.label, value=_echo(value))

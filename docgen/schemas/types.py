@@ -103,6 +103,17 @@ def fold(text: str) -> str:
     return _fold(text)
 
 
+# What people write in a cell or field to say "nothing here": an optional answer written so is
+# no answer (folded: "N/A" is "n a", a lone dash folds to "").
+_NOT_APPLICABLE = frozenset({"", "n a", "na", "n.a.", "n.a", "not applicable"})
+
+
+def is_not_applicable(value: Any) -> bool:
+    """True for "n/a", "N/A", "-", "–" and the like."""
+    return isinstance(value, str) and _fold(value.strip().rstrip(".")) in _NOT_APPLICABLE \
+        and bool(value.strip())
+
+
 # --------------------------------------------------------------------------- yes / no
 
 _YES = {"yes", "y", "true", "t", "1", "✓", "✔", "x"}
@@ -533,6 +544,10 @@ def parse_registration(raw: Any) -> Any:
 
 
 Registration = Annotated[str, BeforeValidator(parse_registration)]
+
+# Values printed on one line, never wrapped: numbers read out or copied (a phone number, a
+# vehicle registration). Printed forms keep them whole.
+UNBROKEN_PARSERS = (parse_uk_phone, parse_registration)
 
 
 def display(value: Any) -> str:

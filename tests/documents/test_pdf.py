@@ -35,6 +35,7 @@ from docgen.documents.fetcher import TEMPLATE_DIR, LockedFetcher, RefusedURL
 from docgen.documents.pdf import PdfRenderer, PdfRenderError, subsetting_note
 from docgen.policy import load_policy
 from docgen.validation import validate, validate_record
+from tests.documents.pages import layout_problems, pages
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = [(preset, ROOT / "samples" / preset) for preset in ("att", "westside")]
@@ -63,7 +64,7 @@ def squash(text: str) -> str:
 
 
 def page_texts(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    return [page.text for page in pages(pdf)]
 
 
 def body_text(pdf: bytes, doc: Document) -> str:
@@ -73,14 +74,16 @@ def body_text(pdf: bytes, doc: Document) -> str:
     out = []
     for number, text in enumerate(pages, start=1):
         flat = " ".join(text.split())
-        furniture = [f"{doc.title} · {doc.subject} · Page {number} of {len(pages)} · "
-                     f"{doc.marking}"]
+        furniture = [f"{doc.school.name} · {doc.title} · {doc.subject} · Page {number} of "
+                     f"{len(pages)} · {doc.marking}"]
         if number > 1:
-            furniture += [doc.school.name, doc.marking]
+            furniture.append(doc.marking)
         for item in furniture:
             at = flat.rfind(item)
             assert at >= 0, f"page {number} lacks its header/footer {item!r}"
             flat = flat[:at] + flat[at + len(item):]
+        for section in doc.sections:  # the heading of a section continued on the page
+            flat = flat.replace(f"{section.title} (continued)", "", 1)
         out.append(flat)
     return " ".join(out)
 
@@ -99,9 +102,11 @@ def assert_in_order(text: str, expected: list[str]) -> None:
 
 
 def sample_documents() -> Iterator[Any]:
+    """The documents of the JSON samples (the sample workbooks hold the same visits:
+    tests/test_samples.py)."""
     for preset, folder in SAMPLES:
         policy = load_policy(preset)
-        report = validate([folder], policy)
+        report = validate(sorted(folder.glob("*.json")), policy)
         for n, record in enumerate(report.records):
             assert record.form is not None, record.issues
             doc = build_document(record.form, SAMPLE_SCHOOL, policy, record.warnings)
@@ -170,6 +175,10 @@ def test_sample_prints_every_label_and_answer_in_order(
         assert_in_order(text, [notice.field, notice.message, notice.citation])
     assert fetcher.refused == []
     assert not no_network
+    # and its pages read well on paper: no page of headings only, no heading ending a page,
+    # the sign-off whole, a continued section named at the top of its page
+    assert layout_problems(pdf, doc) == []
+    assert len(page_texts(pdf)) <= 3
 
 
 def test_samples_cover_warnings_and_both_forms() -> None:
