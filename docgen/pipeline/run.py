@@ -48,6 +48,7 @@ from docgen.output import (
 from docgen.pipeline.manifest import ManifestRow, ManifestWriter
 from docgen.pipeline.plan import Extra, Format, Plan, Planned, Producer, Subject
 from docgen.pipeline.progress import Progress
+from docgen.pipeline.stopping import Stop
 from docgen.pipeline.workers import (
     InlineExecutor,
     Rendered,
@@ -313,10 +314,12 @@ class _Engine:
         self.waiting: list[Task] = []  # tasks gathered into the next batch
         self.next_id = 0
         self.window = max(2, self.pool.jobs * 2)
+        self.stop = Stop()
 
     # ------------------------------------------------------------ planning
 
     def add_record(self, index: int, record: RecordResult) -> None:
+        self.stop.check()
         form = record.form
         outcome = RecordOutcome(
             index=index, location=record.location, label=record.label,
@@ -428,11 +431,25 @@ class _Engine:
             self._store(rendered)
         self._flush_rows()
 
+    def _wait(self, future: Future[list[Rendered]], limit: float | None) -> list[Rendered]:
+        """The batch's result, looking every quarter second for a request to stop; past
+        ``limit`` seconds, FutureTimeout."""
+        waited = 0.0
+        while True:
+            self.stop.check()
+            step = 0.25 if limit is None else min(0.25, max(limit - waited, 0.0))
+            try:
+                return future.result(timeout=step)
+            except FutureTimeout:
+                waited += step
+                if limit is not None and waited >= limit:
+                    raise
+
     def _results(self, batch: _Batch) -> list[Rendered]:
         limit = (self.s.timeout or 0) * len(batch.tasks) + BACKSTOP_GRACE \
             if self.s.timeout and self.pool.can_restart else None
         try:
-            return batch.future.result(timeout=limit)
+            return self._wait(batch.future, limit)
         except FutureTimeout:
             # the in-worker time limit did not fire (stuck outside Python): kill the workers
             self.log.append(f"worker stuck on {len(batch.tasks)} document(s); restarted")
@@ -643,6 +660,7 @@ def run(
                                             "docgen": __version__, "policy": settings.policy,
                                             "formats": list(settings.formats)})
         engine = _Engine(settings, producer, register, run_id, manifest, progress, result, log)
+        stack.enter_context(engine.stop)
         status = "failed"
         try:
             for index, record in enumerate(records, start=1):

@@ -109,7 +109,6 @@ class Register:
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
         self.path = path
-        self._in_transaction = False
         self._last_commit = time.monotonic()
 
     @classmethod
@@ -161,14 +160,14 @@ class Register:
     # ------------------------------------------------------------------ writing
 
     def _begin(self) -> None:
-        if not self._in_transaction:
+        # SQLite's own state, not a flag of ours: an interrupt between a statement and our
+        # bookkeeping must not leave the two disagreeing
+        if not self.db.in_transaction:
             self.db.execute("BEGIN IMMEDIATE")
-            self._in_transaction = True
 
     def commit(self) -> None:
-        if self._in_transaction:
+        if self.db.in_transaction:
             self.db.execute("COMMIT")
-            self._in_transaction = False
         self._last_commit = time.monotonic()
 
     def _commit_soon(self) -> None:
