@@ -26,8 +26,10 @@ browser:
 DEMO_RENDER = --to pdf --to docx --overwrite
 demo: $(STAMP)
 	mkdir -p $(OUT)
-	$(BIN)/docgen template risk-assessment -o $(OUT)/risk-assessment.xlsx --overwrite
-	$(BIN)/docgen template visit-report -o $(OUT)/visit-report.xlsx --overwrite
+	$(BIN)/docgen template risk-assessment -o $(OUT)/risk-assessment.xlsx --overwrite \
+		--school samples/school.toml
+	$(BIN)/docgen template visit-report -o $(OUT)/visit-report.xlsx --overwrite \
+		--school samples/school.toml
 	$(BIN)/docgen validate samples/att/*.json --school samples/school.toml --quiet
 	$(BIN)/docgen validate samples/att/*.xlsx --school samples/school.toml --quiet
 	$(BIN)/docgen validate samples/westside/*.json samples/day-plan \
