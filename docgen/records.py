@@ -16,6 +16,7 @@ from typing import Any, Literal
 from openpyxl.utils import column_index_from_string, get_column_letter
 from pydantic_core import ErrorDetails
 
+from docgen.files import not_regular
 from docgen.inputs import Cell, Row, UnreadableInput, Workbook, kind_of, read_json
 from docgen.report import (
     FileResult,
@@ -80,9 +81,10 @@ class FileRecords:
 
     def _records(self) -> Iterator[RecordResult]:
         path, name = self.path, self.name
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():  # a link is reported when read
             raise UnreadableInput(name, "matches no files." if any(c in name for c in "*?[")
                                   else "no such file.")
+        _regular(path)
         kind = kind_of(path)
         if kind == "json":
             if self.sheet:
@@ -107,6 +109,17 @@ def load_file(path: str | Path, *, form: str | None = None,
     result = reader.result()
     result.records = records
     return result
+
+
+def _regular(path: Path) -> None:
+    """Refuse a pipe, a device or a folder by what it is, whatever its name."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError):
+        return  # a link loop or a broken link: the reader says which
+    problem = not_regular(mode)
+    if problem is not None:
+        raise UnreadableInput(str(path), problem.message)
 
 
 def _wrong_kind(path: Path) -> str:

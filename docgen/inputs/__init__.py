@@ -27,7 +27,8 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 def find_inputs(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
     """Expand folders into the files below them, sorted: each with "" when it is an input
     (.json, .xlsx) or with why it is skipped (another kind of file, Excel's ``~$`` lock file),
-    so that nothing in a folder is passed over in silence. Hidden files and folders are left
+    so that nothing in a folder is passed over in silence: not even a pipe, a broken link or a
+    link loop, which is read and refused with the reason. Hidden files and folders are left
     out. Named files are kept whatever their kind, so that the caller can report them."""
     out: list[tuple[Path, str]] = []
     for raw in paths:
@@ -40,7 +41,7 @@ def find_inputs(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
                 out.append((path, ""))  # reported as matching no files
             continue
         if path.is_dir():
-            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+            for found in sorted(p for p in path.rglob("*") if not p.is_dir()):
                 relative = found.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts):
                     continue
@@ -50,7 +51,7 @@ def find_inputs(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
     seen: set[Path] = set()
     unique = []
     for p, skipped in out:
-        key = p.resolve()
+        key = _identity(p)
         if key not in seen:
             seen.add(key)
             unique.append((p, skipped))
@@ -64,6 +65,15 @@ def skip_reason(path: Path) -> str:
     if kind_of(path) is None:
         return "not a form file: docgen reads .xlsx workbooks and .json files"
     return ""
+
+
+def _identity(path: Path) -> Path:
+    """The file a path names, for spotting one file given twice; a link loop or a broken
+    link is itself (it is reported when read)."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+        return path.absolute()
 
 
 def _is_pattern(text: str) -> bool:

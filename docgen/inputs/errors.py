@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docgen.files import FileProblem, read_regular
+
 
 class UnreadableInput(Exception):
     """A file that is missing, of the wrong kind, locked, too large or has no usable sheet."""
@@ -15,24 +17,19 @@ class UnreadableInput(Exception):
 
 
 def read_checked(path: Path, *, max_bytes: int, what: str, head: int | None = None) -> bytes:
-    """The file's bytes, or its first ``head`` bytes: a missing file, a folder, an unreadable
-    file or one larger than ``max_bytes`` (``what`` names the kind) is UnreadableInput."""
-    name = str(path)
+    """The file's bytes, or its first ``head`` bytes. Anything but a regular file (a folder, a
+    named pipe, a device, a link loop), a missing or unreadable file, or one larger than
+    ``max_bytes`` (``what`` names the kind) is UnreadableInput. Never blocks on a pipe, and
+    reads at most ``max_bytes`` whatever size the file system reports."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        return read_regular(path, max_bytes=max_bytes, head=head)
+    except FileProblem as exc:
+        if exc.too_large:
             raise UnreadableInput(
-                name, f"is too large ({size // 1_000_000} MB) for {what}; split it into "
-                "smaller files."
-            )
-        with path.open("rb") as fh:
-            return fh.read(head) if head is not None else fh.read()
-    except FileNotFoundError:
-        raise UnreadableInput(name, "no such file.") from None
-    except IsADirectoryError:
-        raise UnreadableInput(name, "is a folder, not a file.") from None
-    except OSError as exc:
-        raise UnreadableInput(name, f"cannot be read ({exc.strerror}).") from None
+                str(path), f"is too large for {what} (at most {max_bytes // 1_000_000} MB); "
+                "split it into smaller files."
+            ) from None
+        raise UnreadableInput(str(path), exc.message) from None
 
 
 ZIP_MAGIC = b"PK\x03\x04"

@@ -8,6 +8,7 @@ expands to gigabytes) before openpyxl sees it.
 
 from __future__ import annotations
 
+import io
 import warnings
 import zipfile
 from collections.abc import Generator
@@ -177,10 +178,12 @@ def _precheck(path: Path) -> None:
     name = str(path)
     if is_lock_file(path):
         raise UnreadableInput(name, lock_file_message(path) + ".")
-    head = read_checked(path, max_bytes=MAX_XLSX_BYTES, what="a form workbook",
-                        head=SNIFF_BYTES)
+    # the whole file, read once with a cap: a pipe, a device or a link loop is refused here,
+    # before openpyxl opens the path
+    data = read_checked(path, max_bytes=MAX_XLSX_BYTES, what="a form workbook")
+    head = data[:SNIFF_BYTES]
     if head[:8] == _OLE_MAGIC:
-        if "EncryptionInfo".encode("utf-16-le") in path.read_bytes():
+        if "EncryptionInfo".encode("utf-16-le") in data:
             raise UnreadableInput(
                 name,
                 "is password-protected. Open it in Excel, remove the password (File > Info > "
@@ -189,10 +192,10 @@ def _precheck(path: Path) -> None:
         raise UnreadableInput(
             name, "is an old Excel 97-2003 (.xls) file. Open it in Excel and save as .xlsx."
         )
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise UnreadableInput(name, not_a_workbook(head))
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             if len(infos) > 10_000 or sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
                 raise UnreadableInput(name, "expands to more data than a form workbook holds.")
