@@ -468,7 +468,8 @@ def _record(model: type[FormModel], data: dict[str, Any], issues: list[Issue],
     issues.extend(field_issues)
     name = data.get("pupil_name")
     label = parsed.record_label() if parsed else (str(name)[:60] if name else "")
-    return RecordResult(where, model.form_name, parsed if not issues else None, issues, label,
+    no_errors = not any(i.is_error for i in issues)  # a warning (text changed) keeps the form
+    return RecordResult(where, model.form_name, parsed if no_errors else None, issues, label,
                         locate)
 
 

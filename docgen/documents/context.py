@@ -96,7 +96,7 @@ def build_document(
     )
     notices = tuple(
         Notice(field=words(w.field or ""), message=words(w.message), citation=w.citation or "")
-        for w in issues if not w.is_error
+        for w in issues if not w.is_error and w.rule  # policy points, not notes on input
     )
     return _document(form, config, policy, words, blank=False, alerts=alerts,
                      notices=notices, subject=form.record_label(), intro=_intro(form))

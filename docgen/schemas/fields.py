@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from docgen.schemas.base import META_KEY, When
-from docgen.schemas.types import UNBROKEN_PARSERS, Choice
+from docgen.schemas.types import UNBROKEN_PARSERS, Choice, clean_line, clean_multiline
 
 Path = tuple[str | int, ...]
 
@@ -57,6 +57,8 @@ class FieldNode:
     max_length: int | None  # characters for text, items for a list
     minimum: float | None
     maximum: float | None
+    free_text: bool  # text typed freely (a name, a line, free text), not a code or a number
+    max_chars: int | None  # for free text: the most characters it (or each item) may hold
 
     @property
     def is_part(self) -> bool:
@@ -155,6 +157,7 @@ def _node(model: type[BaseModel], name: str, section: str | None) -> FieldNode:
     long = bool(meta.get("long"))
     kind = "part" if is_model(tp) else _leaf_kind(tp, long)
     minimum, maximum = _constraint(info, "ge"), _constraint(info, "le")
+    free, limit = _text_type(info, is_list)
     return FieldNode(
         name=name,
         label=info.title or name.replace("_", " ").capitalize(),
@@ -182,7 +185,28 @@ def _node(model: type[BaseModel], name: str, section: str | None) -> FieldNode:
         max_length=_constraint(info, "max_length"),
         minimum=None if minimum is None else float(minimum),
         maximum=None if maximum is None else float(maximum),
+        free_text=free,
+        max_chars=limit if free else None,
     )
+
+
+def _text_type(info: FieldInfo, is_list: bool) -> tuple[bool, int | None]:
+    """Whether the field's type is one of the free-text types (Name, Line, Text), and the
+    most characters it (each item, for a list) may hold."""
+    metadata = list(info.metadata)
+    validators = {getattr(m, "func", None) for m in metadata}
+    limits = [] if is_list else [m.max_length for m in metadata
+                                 if getattr(m, "max_length", None)]
+    stack = [info.annotation]
+    while stack:
+        annotation = stack.pop()
+        for m in getattr(annotation, "__metadata__", ()):
+            validators.add(getattr(m, "func", None))
+            if getattr(m, "max_length", None):
+                limits.append(m.max_length)
+        stack.extend(typing.get_args(annotation))
+    free = bool(validators & {clean_line, clean_multiline})
+    return free, min(limits) if limits else None
 
 
 @cache

@@ -11,10 +11,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from docgen.report import Issue, Location, json_path, make_issue, printable
+from docgen.report import Issue, Location, Severity, json_path, make_issue, printable
 from docgen.schemas.base import FormModel
 from docgen.schemas.fields import Path, by_name, known_keys, label_for_path, node_at
-from docgen.schemas.types import display, is_not_applicable
+from docgen.schemas.types import display, is_not_applicable, pasted_changes
 
 # pydantic's error types, and docgen's own from schemas/types.py, as issue codes
 _CODES = {
@@ -118,10 +118,42 @@ def validate_form(
     ``ignore`` drops errors already reported another way (a required workbook column that is
     missing is one error for the file, not one per row)."""
     try:
-        return model.model_validate(data), []
+        form: FormModel | None = model.model_validate(data)
+        issues: list[Issue] = []
     except ValidationError as exc:
         errors = [e for e in exc.errors() if ignore is None or not ignore(e)]
-        return None, [describe(model, error, locate) for error in errors]
+        form, issues = None, [describe(model, error, locate) for error in errors]
+    refused = {i.location for i in issues}
+    for path, change in pasted_text(model, data):
+        place = locate(path)
+        if place.location not in refused:
+            issues.append(make_issue(
+                "text-changed",
+                f"Text pasted from Word or another program: {change}. Check that it reads as "
+                "intended.",
+                place.location, severity=Severity.WARNING, field=place.label,
+            ))
+    return form, issues
+
+
+def pasted_text(model: type[FormModel], data: Any) -> list[tuple[Path, str]]:
+    """Where ``data`` holds text that validation changes (a vertical tab from a Word line
+    break becomes a line break ...), and what changes, in reading order."""
+    found: list[tuple[Path, str]] = []
+    stack: list[tuple[Any, Path]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((v, (*path, k)) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(node))))
+        elif isinstance(node, str):
+            meta = node_at(model, path)
+            if meta is not None and meta.free_text:
+                change = pasted_changes(node, multiline=meta.long)
+                if change:
+                    found.append((path, change))
+    return found
 
 
 def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Issue:

@@ -379,9 +379,63 @@ _FORBIDDEN = re.compile(
     "\U000f0000-\U000ffffd\U00100000-\U0010fffd" + _BIDI_CONTROLS + _NONCHARACTERS + "]"
 )
 
+# What text pasted from Word and other programs carries, and what it becomes: a vertical tab
+# for each manual line break (Shift+Enter), a form feed for a page break, the line and
+# paragraph separators of other systems. In a single-line field each becomes a space. NUL
+# (left by some exports) is dropped. Excel stores a vertical tab in a cell as _x000B_, which
+# the workbook reader decodes to the character.
+_PASTED_BREAKS = {
+    "\x0b": ("a manual line break (vertical tab)", "manual line breaks (vertical tabs)"),
+    "\x0c": ("a page break (form feed)", "page breaks (form feeds)"),
+    "\x85": ("a next-line character", "next-line characters"),
+    "\u2028": ("a line separator", "line separators"),
+    "\u2029": ("a paragraph separator", "paragraph separators"),
+}
+_DROPPED = {"\x00": ("a NUL character", "NUL characters")}
 
-def _forbidden(ch: str) -> bool:
+
+def forbidden_character(ch: str) -> bool:
+    """A character no text may hold (tab and newline are allowed; see ``describe_character``
+    for why each kind is refused)."""
     return _FORBIDDEN.match(ch) is not None
+
+
+def describe_character(ch: str) -> str:
+    """What is wrong with a refused character, in words: ``contains ... (U+202E)``."""
+    code = f"U+{ord(ch):04X}"
+    category = unicodedata.category(ch)
+    if ch in _BIDI_CONTROLS:
+        return (f"contains a text-direction control ({code}), which makes the text print in a "
+                "different order from how it is stored")
+    if category == "Cs":
+        return (f"contains a broken character ({code}: half of a character, such as an "
+                "emoji, that was cut in two)")
+    if category == "Co":
+        return f"contains a private-use character ({code}) that no font prints the same way"
+    if ch == "\n":
+        return "contains a line break"
+    if category == "Cc" or ch == "\t":
+        return f"contains an invisible control character ({code})"
+    return f"contains a character that is not text ({code})"
+
+
+def pasted_changes(text: str, *, multiline: bool) -> str | None:
+    """What ``_clean`` changes in ``text`` (pasted line and page breaks, NUL), in words; None
+    when it changes none of these."""
+    changes = []
+    for ch, (one, many) in _PASTED_BREAKS.items():
+        if n := text.count(ch):
+            into = ("a line break" if n == 1 else "line breaks") if multiline else (
+                "a space" if n == 1 else "spaces")
+            changes.append(f"{one if n == 1 else f'{n} {many}'} became {into}")
+    for ch, (one, many) in _DROPPED.items():
+        if n := text.count(ch):
+            changes.append(f"{one} was removed" if n == 1 else f"{n} {many} were removed")
+    return "; ".join(changes) or None
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _clean(raw: Any, *, multiline: bool) -> Any:
@@ -401,7 +455,12 @@ def _clean(raw: Any, *, multiline: bool) -> Any:
         raw = str(raw)
     if not isinstance(raw, str):
         return raw  # let pydantic report the type error
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    for ch in _PASTED_BREAKS:
+        text = text.replace(ch, "\n" if multiline else " ")
+    for ch in _DROPPED:
+        text = text.replace(ch, "")
+    text = unicodedata.normalize("NFC", text)
     if not multiline and "\n" in text.strip():  # a line break at either end is just space
         raise PydanticCustomError(
             "text", "This field is a single line; remove the line breaks.", {}
@@ -409,9 +468,8 @@ def _clean(raw: Any, *, multiline: bool) -> Any:
     bad = _FORBIDDEN.search(text)
     if bad is not None:
         raise PydanticCustomError(
-            "text",
-            "Contains an invisible control character (U+{code}); retype the text.",
-            {"code": f"{ord(bad.group()):04X}"},
+            "text", "{problem}; retype the text without it.",
+            {"problem": _sentence(describe_character(bad.group()))},
         )
     text = text.strip()
     if not multiline:
