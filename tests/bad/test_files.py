@@ -17,7 +17,10 @@ from docgen.report import ExitCode
 from .conftest import TODAY, files_in, run, run_guarded, unreadable
 
 
-@pytest.mark.parametrize(("option", "name"), [(None, "visits.json"), (None, "visits.xlsx")])
+@pytest.mark.parametrize(("option", "name"), [
+    (None, "visits.json"), (None, "visits.xlsx"), ("--policy", "policy.toml"),
+    ("--school", "school.toml"),
+])
 def test_a_named_pipe_is_refused_without_waiting(
     tmp_path: Path, fifo: Callable[[str], Path], ra: dict[str, Any], option: str | None,
     name: str,
@@ -55,6 +58,18 @@ def test_a_device_named_directly_is_refused() -> None:
                       "is not a regular file (a character device)")
 
 
+def test_a_device_as_policy_or_school_file(device_link: Callable[[str], Path], tmp_path: Path,
+                                            ra: dict[str, Any]) -> None:
+    good = tmp_path / "visit.json"
+    good.write_text(json.dumps(ra), "utf-8")
+    for option, name in (("--policy", "policy.yaml"), ("--school", "school.toml")):
+        link = device_link(name)
+        result = run("render", good, option, link, "--out", tmp_path / "out")
+        assert result.exit_code == ExitCode.USAGE, result.output
+        assert f"{link}: is not a regular file (a character device)" in result.output
+    assert files_in(tmp_path / "out") == []
+
+
 @pytest.mark.parametrize("name", ["loop.json", "loop.xlsx"])
 def test_a_link_loop_says_so(link_loop: Callable[[str], Path], name: str) -> None:
     loop = link_loop(name)
@@ -63,6 +78,18 @@ def test_a_link_loop_says_so(link_loop: Callable[[str], Path], name: str) -> Non
     assert unreadable(result.output, loop, "is a link loop: a symbolic link on the way leads "
                       "back to itself; give the path of the file itself.")
     assert "internal error" not in result.output
+
+
+def test_a_link_loop_as_policy_or_school_file(link_loop: Callable[[str], Path],
+                                              tmp_path: Path) -> None:
+    policy = link_loop("policy.toml")
+    result = run("checks", "--policy", policy)
+    assert result.exit_code == ExitCode.USAGE
+    assert f"{policy}: is a link loop" in result.output
+    school = link_loop("school.toml")
+    result = run("render", tmp_path, "--school", school, "--out", tmp_path / "out")
+    assert result.exit_code == ExitCode.USAGE
+    assert f"{school}: is a link loop" in result.output
 
 
 def test_a_broken_link_says_where_it_points(tmp_path: Path) -> None:
