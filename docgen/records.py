@@ -24,6 +24,7 @@ from docgen.report import (
     Location,
     RecordResult,
     Severity,
+    json_path,
     make_issue,
     printable,
 )
@@ -48,7 +49,7 @@ from docgen.schemas.parse import (
     prune_blank,
     validate_form,
 )
-from docgen.schemas.types import fold, is_not_applicable
+from docgen.schemas.types import describe_character, fold, forbidden_character, is_not_applicable
 
 HEADER_SEARCH_ROWS = 10
 
@@ -171,12 +172,38 @@ def json_record(name: str, data: Any, path: str = "$", form: str | None = None) 
     if declared and form and declared != form:
         return _failed(where.with_(path=f"{path}.form"), declared, "wrong-form",
                        f"This record is a '{declared}' but --form {form} was given.")
+    broken = _broken_keys(data, path)
+    if broken:
+        issues = [make_issue(
+            "invalid-key",
+            f"The key '{printable(key)}' {describe_character(ch)}; retype the key.",
+            where.with_(path=at),
+        ) for at, key, ch in broken]
+        return RecordResult(where, form_name, None, issues, _guess_label(data))
     model = FORMS[form_name]
     locate = json_locator(model, Location(file=name), path)
     given = drop_not_applicable(model, prune_blank({**data, "form": form_name}))
     parsed, issues = validate_form(model, given, locate)
     label = parsed.record_label() if parsed else _guess_label(data)
     return RecordResult(where, form_name, parsed, issues, label, locate)
+
+
+def _broken_keys(data: Any, path: str) -> list[tuple[str, str, str]]:
+    """Keys no field could be named by (a lone surrogate, a control character): where each
+    is, the key, and the character. Validation would only say the object is not valid."""
+    found = []
+    stack: list[tuple[Any, str]] = [(data, path)]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, dict):
+            for key, value in reversed(list(node.items())):
+                bad = next((ch for ch in key if forbidden_character(ch)), None)
+                if bad is not None:
+                    found.append((json_path([key], at), key, bad))
+                stack.append((value, json_path([key], at)))
+        elif isinstance(node, list):
+            stack.extend((v, f"{at}[{i}]") for i, v in reversed(list(enumerate(node))))
+    return found
 
 
 def _known_forms() -> str:

@@ -91,8 +91,8 @@ def json_path(steps: Iterable[str | int], root: str = "") -> str:
             out += f"[{step}]"
         elif step.isidentifier():
             out += f".{step}"
-        else:
-            out += "[" + json.dumps(step, ensure_ascii=False) + "]"
+        else:  # inert: a key may hold a lone surrogate or an invisible character
+            out += "[" + inert(json.dumps(step, ensure_ascii=False)) + "]"
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,21 @@ def _duplicate_paths(data: Any, name: str) -> list[tuple[str, str]]:
     return found
 
 
+MAX_NUMBER_DIGITS = 40
+
+
+def _number(token: str) -> Any:
+    """A JSON number as Python reads it; one no form could hold (``1e999`` is infinite, a
+    5,000-digit integer) stays the text written, so that validation says plainly, at its
+    place, that it is not a usable number."""
+    if len(token) > MAX_NUMBER_DIGITS:
+        return token
+    if any(ch in token for ch in ".eE"):
+        value = float(token)
+        return value if math.isfinite(value) else token
+    return int(token)
+
+
 def read_json(path: Path) -> JsonDocument:
     name = str(path)
     if is_lock_file(path):
@@ -85,7 +101,8 @@ def read_json(path: Path) -> JsonDocument:
         raise ValueError(f"{token} is not allowed in a form")
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constants)
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constants,
+                          parse_float=_number, parse_int=_number)
     except json.JSONDecodeError as exc:
         raise UnreadableInput(
             name, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."

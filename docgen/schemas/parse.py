@@ -41,6 +41,8 @@ _CODES = {
     "int_from_float": "invalid-number",
     "float_parsing": "invalid-number",
     "float_type": "invalid-number",
+    "finite_number": "invalid-number",
+    "int_parsing_size": "invalid-number",
     "greater_than_equal": "out-of-range",
     "less_than_equal": "out-of-range",
     "model_type": "invalid-structure",
@@ -200,6 +202,10 @@ def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Is
         message = "Not a whole number. Type digits only, e.g. 15."
     elif kind in ("float_parsing", "float_type"):
         message = "Not a number. Type digits only, e.g. 68.5."
+    elif kind == "finite_number":
+        message = "Not a usable number (infinite, or not a number). Type digits only, e.g. 15."
+    elif kind == "int_parsing_size":
+        message = "Far too many digits for a number here. Type the number itself, e.g. 15."
     elif kind in ("greater_than_equal", "less_than_equal"):
         low = _shown(meta.minimum if meta else None)
         high = _shown(meta.maximum if meta else None)

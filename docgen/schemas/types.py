@@ -20,6 +20,7 @@ from pydantic import (
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     PlainSerializer,
+    StringConstraints,
     WithJsonSchema,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -489,9 +490,11 @@ NAME_MAX = 120
 LINE_MAX = 300
 TEXT_MAX = 20_000
 
-Name = Annotated[str, BeforeValidator(clean_line)]
-Line = Annotated[str, BeforeValidator(clean_line)]
-Text = Annotated[str, BeforeValidator(clean_multiline)]
+# Each type carries its longest length, so that a list of them (the staff attending) is bounded
+# too; a field may set a lower limit with ``max_length``.
+Name = Annotated[str, BeforeValidator(clean_line), StringConstraints(max_length=NAME_MAX)]
+Line = Annotated[str, BeforeValidator(clean_line), StringConstraints(max_length=LINE_MAX)]
+Text = Annotated[str, BeforeValidator(clean_multiline), StringConstraints(max_length=TEXT_MAX)]
 
 # --------------------------------------------------------------------------- phone numbers
 
