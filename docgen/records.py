@@ -18,6 +18,7 @@ from pydantic_core import ErrorDetails
 
 from docgen.files import not_regular
 from docgen.inputs import Cell, Row, UnreadableInput, Workbook, kind_of, read_json
+from docgen.inputs.xlsx_merges import merged_in_row, merged_ranges
 from docgen.report import (
     FileResult,
     Issue,
@@ -346,7 +347,11 @@ def read_table(
             "names. Copy the header row from a fresh `docgen template "
             f"{model.form_name}`.",
         )
+    first = len(issues)
     mapping, missing = _map_header(model, header.cells, here, issues)
+    if missing:  # merged header cells are the likely reason: say so first
+        required = any(c.required and c.path in missing for c in columns(model))
+        issues[first:first] = _merged_header(here, header.number, required)
     letters = {column.path: letter for letter, column in mapping.items()}
     for row in itertools.chain(head, rows):
         if row.number <= header.number:
@@ -402,6 +407,22 @@ def _map_header(
                 field=column.header,
             ))
     return mapping, missing
+
+
+def _merged_header(here: Location, row: int, required_missing: bool) -> list[Issue]:
+    """Merged cells in the header row: the reason columns are missing, and how to fix it."""
+    out = []
+    for ref in merged_in_row(merged_ranges(Path(here.file), here.sheet or ""), row):
+        first = ref.split(":")[0].rstrip("0123456789")
+        out.append(make_issue(
+            "merged-header",
+            f"The header cells {ref} are merged, so only the first of them keeps its header and "
+            "the columns after it are not read. Unmerge them (select the cells, then Home > "
+            "Merge & Center > Unmerge Cells) and type each column's header in its own cell.",
+            here.with_(row=row, column=first),
+            severity=Severity.ERROR if required_missing else Severity.WARNING,
+        ))
+    return out
 
 
 def _row_record(
