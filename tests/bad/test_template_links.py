@@ -1,0 +1,155 @@
+"""A school's template folder holding symbolic links out of it: a template that includes,
+imports or extends a link to a file elsewhere, a template or a style sheet that is itself such
+a link, an ``html`` folder that is one, a Word template that is one, and a named pipe in place
+of a template. None may print the file it leads to; the refusal names the file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docgen.config import SAMPLE_SCHOOL
+from docgen.documents.context import build_document
+from docgen.documents.document import Document
+from docgen.documents.docx import TEMPLATE_DIR as DOCX_TEMPLATES
+from docgen.documents.docx import DocxRenderer, DocxTemplateError
+from docgen.documents.pdf import PdfRenderer, PdfRenderError
+from docgen.policy import load_policy
+from docgen.report import ExitCode
+from docgen.schemas import FORMS
+
+from .conftest import TODAY, files_in, pdf_text, run, run_guarded
+
+SECRET = "root:x:0:0:secret-line-from-outside"
+PAGE = ('<!DOCTYPE html><html lang="en-GB"><head><title>T</title></head><body>{body}'
+        "</body></html>")
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A file outside every template folder, like /etc/passwd."""
+    path = tmp_path / "elsewhere" / "passwd"
+    path.parent.mkdir()
+    path.write_text(SECRET + "\n")
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "school-templates"
+    (root / "html").mkdir(parents=True)
+    return root
+
+
+@pytest.fixture
+def document(ra: dict[str, Any]) -> Document:
+    return build_document(FORMS["risk-assessment"].model_validate(ra), SAMPLE_SCHOOL,
+                          load_policy("att"))
+
+
+@pytest.mark.parametrize("statement", [
+    '{% include "secret.html" %}',
+    '{% import "secret.html" as s %}',
+    '{% from "secret.html" import x %}',
+])
+def test_a_template_cannot_pull_in_a_link_out(folder: Path, outside: Path, statement: str,
+                                              document: Document) -> None:
+    (folder / "html" / "secret.html").symlink_to(outside)
+    (folder / "html" / "document.html").write_text(PAGE.format(body=statement))
+    renderer = PdfRenderer(folder)
+    fetcher = renderer.fetcher_for(document)
+    with pytest.raises(PdfRenderError) as caught:
+        renderer.render(document, fetcher)
+    message = str(caught.value)
+    assert f"{folder / 'html' / 'secret.html'} leads outside the template folder" in message
+    assert SECRET not in message
+    assert fetcher.served == [] and fetcher.refused == []  # nothing was laid out
+
+
+def test_a_template_cannot_extend_a_link_out(folder: Path, outside: Path,
+                                             document: Document) -> None:
+    (folder / "html" / "base.html").symlink_to(outside)
+    (folder / "html" / "document.html").write_text('{% extends "base.html" %}')
+    with pytest.raises(PdfRenderError) as caught:
+        PdfRenderer(folder).render(document)
+    assert "base.html leads outside the template folder" in str(caught.value)
+    assert SECRET not in str(caught.value)
+
+
+def test_the_template_itself_a_link_out(folder: Path, outside: Path) -> None:
+    (folder / "html" / "document.html").symlink_to(outside)
+    with pytest.raises(PdfRenderError) as caught:
+        PdfRenderer(folder)
+    assert "document.html leads outside the template folder" in str(caught.value)
+
+
+def test_the_html_folder_a_link_out(folder: Path, outside: Path) -> None:
+    (outside.parent / "document.html").write_text(
+        PAGE.format(body='{% include "passwd" %}'))
+    (folder / "html").rmdir()
+    (folder / "html").symlink_to(outside.parent)
+    with pytest.raises(PdfRenderError) as caught:
+        PdfRenderer(folder)
+    assert "leads outside the template folder" in str(caught.value)
+
+
+def test_a_link_inside_the_folder_is_fine(folder: Path, document: Document) -> None:
+    """The rule is the fetcher's: links are followed, as long as they stay inside."""
+    (folder / "html" / "page.html").write_text(PAGE.format(body="<p>{{ doc.title }}</p>"))
+    (folder / "html" / "document.html").symlink_to(folder / "html" / "page.html")
+    pdf = PdfRenderer(folder).render(document)
+    assert "Home Visit Risk Assessment" in pdf_text(pdf)
+
+
+def test_the_style_sheet_a_link_out(folder: Path, outside: Path) -> None:
+    (folder / "css").mkdir()
+    (folder / "css" / "document.css").symlink_to(outside)
+    with pytest.raises(PdfRenderError) as caught:
+        PdfRenderer(folder)
+    assert "document.css leads outside the template folder" in str(caught.value)
+
+
+def test_a_word_template_a_link_out(folder: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere" / "confidential.docx"
+    other.parent.mkdir(exist_ok=True)
+    shutil.copy(DOCX_TEMPLATES / "document.docx", other)
+    (folder / "docx").mkdir()
+    (folder / "docx" / "document.docx").symlink_to(other)
+    with pytest.raises(DocxTemplateError) as caught:
+        DocxRenderer(folder)
+    assert "document.docx leads outside the template folder" in str(caught.value)
+
+
+def test_from_the_command_line_nothing_is_printed(folder: Path, outside: Path,
+                                                  tmp_path: Path, ra: dict[str, Any]) -> None:
+    (folder / "html" / "secret.html").symlink_to(outside)
+    (folder / "html" / "document.html").write_text(
+        PAGE.format(body='{% include "secret.html" %}'))
+    source = tmp_path / "visit.json"
+    source.write_text(json.dumps(ra), "utf-8")
+    out = tmp_path / "out"
+    result = run("render", source, "--templates", folder, "--out", out, "--today", TODAY)
+    assert result.exit_code != ExitCode.OK
+    assert "secret.html leads outside the template folder" in result.output
+    assert SECRET not in result.output
+    assert files_in(out) == []
+
+
+def test_a_named_pipe_for_a_template_is_refused_without_waiting(folder: Path, tmp_path: Path,
+                                                                ra: dict[str, Any]) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("named pipes need a POSIX system")
+    os.mkfifo(folder / "html" / "document.html")
+    source = tmp_path / "visit.json"
+    source.write_text(json.dumps(ra), "utf-8")
+    out = tmp_path / "out"
+    done = run_guarded("render", source, "--templates", folder, "--out", out,
+                       "--today", TODAY)
+    assert done.returncode != ExitCode.OK
+    assert "document.html is not a regular file (a named pipe)" in done.stdout + done.stderr
+    assert files_in(out) == []
