@@ -27,6 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from docgen.documents.document import Document
 from docgen.documents.fetcher import TEMPLATE_DIR, LockedFetcher
+from docgen.documents.line_breaks import breakable
 from docgen.documents.template_files import LockedLoader, TemplateFileRefused, read_inside
 
 TEMPLATE_NAME = "document.html"
@@ -66,6 +67,7 @@ class PdfRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self._env.filters["breakable"] = breakable
         try:
             self._template: Template = self._env.get_template(TEMPLATE_NAME)
         except TemplateError as exc:

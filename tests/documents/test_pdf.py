@@ -365,7 +365,7 @@ def test_hostile_values_print_as_text_and_fetch_nothing(
     renderer: PdfRenderer, hostile_ra: dict[str, Any], no_network: list[Any]
 ) -> None:
     doc = hostile_document(hostile_ra)
-    html = renderer.render_html(doc)
+    html = renderer.render_html(doc).replace("\u200b", "")  # long runs' break opportunities
     # escaped: no element was created from a value
     assert "<img" not in html
     assert "<link" not in html
