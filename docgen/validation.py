@@ -21,6 +21,7 @@ from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
+from docgen.glyphs import glyph_warnings
 from docgen.inputs import find_inputs, kind_of
 from docgen.policy import CheckContext, Policy, active_rules, check_form, load_policy
 from docgen.policy.assessments import (
@@ -197,6 +198,7 @@ def check_record(record: RecordResult, policy: Policy, ctx: CheckContext,
     values is right cannot be known."""
     if record.form is not None and record.locate is not None:
         record.issues.extend(check_form(record.form, policy, record.locate, ctx, rules))
+        record.issues.extend(glyph_warnings(record.form, record.locate))
     file_errors = [i for i in file_issues if i.is_error]
     if file_errors:
         record.issues.append(make_issue(
