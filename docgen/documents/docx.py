@@ -30,14 +30,14 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from docgen.documents.document import Document
-from docgen.documents.template_files import TemplateFileRefused, read_inside
+from docgen.documents.template_files import MAX_FILE_BYTES, TemplateFileRefused, read_inside
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "docx"
 PORTRAIT = "document.docx"
 LANDSCAPE = "document-landscape.docx"
 CONTEXT_NAMES = frozenset({"doc", "logo"})
 LOGO_HEIGHT = Mm(16)
-MAX_DOCX_TEMPLATE_BYTES = 20 * 1024 * 1024
+MAX_DOCX_TEMPLATE_BYTES = MAX_FILE_BYTES
 MAX_DOCX_UNZIPPED_BYTES = 100 * 1024 * 1024
 
 # Characters XML 1.0 cannot hold (controls other than tab and newline, lone surrogates, ...).

@@ -21,6 +21,7 @@ from jinja2.loaders import split_template_path
 from docgen.files import FileProblem, read_regular
 
 MAX_TEMPLATE_BYTES = 4 * 1024 * 1024  # docgen's largest template is 40 kB
+MAX_FILE_BYTES = 20 * 1024 * 1024  # any file of a template folder (a Word template, a font)
 
 
 class TemplateFileRefused(TemplateError):

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from docgen.documents.document import Document
 from docgen.documents.fetcher import TEMPLATE_DIR
+from docgen.documents.template_files import MAX_FILE_BYTES, TemplateFileRefused, read_inside
 from docgen.pipeline.plan import Format
 
 
@@ -58,7 +59,10 @@ class RendererSpec:
                 continue
             for path in sorted(p for p in root.rglob("*") if p.is_file()):
                 digest.update(str(path.relative_to(root)).encode("utf-8"))
-                digest.update(path.read_bytes())
+                try:  # a link out of the folder, or a huge file, is never read (nor used)
+                    digest.update(read_inside(path, root, max_bytes=MAX_FILE_BYTES))
+                except TemplateFileRefused as exc:
+                    digest.update(str(exc).encode("utf-8"))
         return digest.hexdigest()
 
 

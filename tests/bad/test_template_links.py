@@ -153,3 +153,18 @@ def test_a_named_pipe_for_a_template_is_refused_without_waiting(folder: Path, tm
     assert done.returncode != ExitCode.OK
     assert "document.html is not a regular file (a named pipe)" in done.stdout + done.stderr
     assert files_in(out) == []
+
+
+def test_the_run_fingerprint_never_reads_a_link_out(folder: Path, outside: Path) -> None:
+    """A rerun notices a changed template by a digest of the template folder: a link out is
+    not read for it (a link to a 10 GB file would be read whole), only named."""
+    from docgen.pipeline.workers import RendererSpec
+
+    (folder / "html" / "document.html").write_text(PAGE.format(body="<p>x</p>"))
+    (folder / "html" / "secret.html").symlink_to(outside)
+    spec = RendererSpec(folder)
+    before = spec.fingerprint()
+    outside.write_text("changed outside the folder\n")
+    assert spec.fingerprint() == before
+    (folder / "html" / "document.html").write_text(PAGE.format(body="<p>y</p>"))
+    assert spec.fingerprint() != before
