@@ -82,6 +82,50 @@ def squash(text: str) -> str:
     return "".join(text.replace("\u200b", "").split())
 
 
+def cell_value(data: Any, path: tuple[Any, ...]) -> Any:
+    """What a workbook cell holds for the field at ``path`` of a form given as JSON."""
+    for step in path:
+        if isinstance(data, dict):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return None
+    if isinstance(data, bool):
+        return "Yes" if data else "No"
+    return None if isinstance(data, dict | list) else data
+
+
+@pytest.fixture
+def ra_workbook(tmp_path: Path) -> Callable[..., Path]:
+    """ra_workbook(ra, cells={path: value}, merge=None, title_row=False) -> a risk-assessment
+    workbook of every column and one row holding ``ra``, with ``cells`` typed over it."""
+
+    def build(ra: dict[str, Any], cells: dict[tuple[Any, ...], Any] | None = None,
+              merge: str | None = None, title_row: bool = False) -> Path:
+        from openpyxl import Workbook
+
+        from docgen.schemas import FORMS
+        from docgen.schemas.columns import columns
+
+        cols = columns(FORMS["risk-assessment"])
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = "Risk assessment"
+        if title_row:
+            ws.append(["Visits, autumn term"])
+        ws.append([c.header for c in cols])
+        ws.append([(cells or {}).get(c.path, cell_value(ra, c.path)) for c in cols])
+        if merge:
+            ws.merge_cells(merge)
+        path = tmp_path / "visits.xlsx"
+        wb.save(path)
+        return path
+
+    return build
+
+
 @pytest.fixture
 def write_json(tmp_path: Path) -> Callable[..., Path]:
     def build(data: Any, name: str = "forms.json") -> Path:

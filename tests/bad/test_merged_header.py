@@ -4,10 +4,9 @@ of only reporting a missing column."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from openpyxl import Workbook
 
 from docgen.records import load_file
 from docgen.report import ExitCode, Severity
@@ -20,39 +19,10 @@ UNMERGE = ("Unmerge them (select the cells, then Home > Merge & Center > Unmerge
            "type each column's header in its own cell.")
 
 
-def workbook(tmp_path: Path, ra: dict[str, Any], merge: str, *, title_row: bool = False) -> Path:
-    """A risk-assessment workbook of every column and one valid row, ``merge`` merged."""
-    cols = columns(FORMS["risk-assessment"])
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Risk assessment"
-    if title_row:
-        ws.append(["Visits, autumn term"])
-    ws.append([c.header for c in cols])
-    ws.append([_cell_value(ra, c.path) for c in cols])
-    ws.merge_cells(merge)
-    path = tmp_path / "visits.xlsx"
-    wb.save(path)
-    return path
-
-
-def _cell_value(data: Any, path: tuple[Any, ...]) -> Any:
-    for step in path:
-        if isinstance(data, dict):
-            data = data.get(step)
-        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
-            data = data[step]
-        else:
-            return None
-    if isinstance(data, bool):
-        return "Yes" if data else "No"
-    return None if isinstance(data, dict | list) else data
-
-
-def test_merged_header_cells_are_named_with_how_to_unmerge(tmp_path: Path,
-                                                           ra: dict[str, Any]) -> None:
-    path = workbook(tmp_path, ra, "B1:C1")  # Name of pupil swallows Class
+def test_merged_header_cells_are_named_with_how_to_unmerge(
+    tmp_path: Path, ra: dict[str, Any], ra_workbook: Callable[..., Path],
+) -> None:
+    path = ra_workbook(ra, merge="B1:C1")  # Name of pupil swallows Class
     result = run("render", path, "--out", tmp_path / "out", "--today", TODAY)
     assert result.exit_code == ExitCode.INVALID
     assert (f"  error   B1 The header cells B1:C1 are merged, so only the first of them keeps its "
@@ -62,21 +32,23 @@ def test_merged_header_cells_are_named_with_how_to_unmerge(tmp_path: Path,
     assert files_in(tmp_path / "out") == []
 
 
-def test_merged_cells_over_an_optional_column_are_a_warning(tmp_path: Path,
-                                                            ra: dict[str, Any]) -> None:
+def test_merged_cells_over_an_optional_column_are_a_warning(
+    ra: dict[str, Any], ra_workbook: Callable[..., Path],
+) -> None:
     headers = [c.header for c in columns(FORMS["risk-assessment"])]
     first = headers.index("Date of birth") + 1  # optional, and so is the UPN after it
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    path = workbook(tmp_path, ra, f"{letters[first - 1]}1:{letters[first]}1")
+    path = ra_workbook(ra, merge=f"{letters[first - 1]}1:{letters[first]}1")
     result = load_file(path)
     merged = [i for i in result.issues if i.code == "merged-header"]
     assert [(i.severity, i.location.cell) for i in merged] == [
         (Severity.WARNING, f"{letters[first - 1]}1")]
 
 
-def test_merged_cells_above_the_header_are_no_problem(tmp_path: Path,
-                                                      ra: dict[str, Any]) -> None:
-    path = workbook(tmp_path, ra, "A1:F1", title_row=True)
+def test_merged_cells_above_the_header_are_no_problem(
+    ra: dict[str, Any], ra_workbook: Callable[..., Path],
+) -> None:
+    path = ra_workbook(ra, merge="A1:F1", title_row=True)
     result = load_file(path)
     assert [i.code for i in result.issues] == []
     assert [r.ok for r in result.records] == [True]
