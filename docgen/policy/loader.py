@@ -35,7 +35,18 @@ class PolicyError(Exception):
 
 class _PolicyYamlLoader(yaml.SafeLoader):
     """YAML 1.1 reads an unquoted 9:30 as the base-60 number 570; in a policy file it is a
-    time of day (``school_day.start``, ``evening_from``), so keep it as the text written."""
+    time of day (``school_day.start``, ``evening_from``), so keep it as the text written.
+
+    Aliases (``*name``) are refused: a few lines of nested aliases stand for a billion values
+    (the "billion laughs"), which validation would then walk; a policy never needs them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a policy file; write the "
+                "value out", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _number_or_time(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:

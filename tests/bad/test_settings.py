@@ -207,3 +207,17 @@ def test_a_real_logo_of_any_allowed_kind_loads(school: Callable[..., Path]) -> N
         path = school(f'[school]\nname = "X"\nlogo = "{name}"\n')
         Image.new("RGB", (300, 120), "navy").save(path.parent / name, fmt)
         assert load_school(path).school.logo == (path.parent / name).resolve()
+
+
+def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
+    """Nine lines of nested aliases stand for a billion values (the "billion laughs");
+    validating them ran for minutes. A policy never needs an alias."""
+    lines = ["extends: att", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    lines += ["purposes: *a8"]
+    path = tmp_path / "policy.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert str(caught.value) == (f"{path}: not valid YAML: aliases (*name) are not allowed in "
+                                 "a policy file; write the value out (line 3, column 10)")
