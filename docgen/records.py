@@ -50,7 +50,13 @@ from docgen.schemas.parse import (
     prune_blank,
     validate_form,
 )
-from docgen.schemas.types import describe_character, fold, forbidden_character, is_not_applicable
+from docgen.schemas.types import (
+    blank_text,
+    describe_character,
+    fold,
+    forbidden_character,
+    is_not_applicable,
+)
 
 HEADER_SEARCH_ROWS = 10
 
@@ -439,8 +445,8 @@ def _row_record(
     used = False
     for cell in cells:
         column = mapping.get(cell.column)
-        if column is None:
-            continue
+        if column is None or (isinstance(cell.value, str) and blank_text(cell.value)):
+            continue  # not a column of the form, or nothing visible in it (a blank answer)
         used = True
         ok, value = _value_of(cell, column, row.with_(column=cell.column), issues, unusable)
         if ok:
@@ -551,7 +557,7 @@ def read_form_sheet(model: type[FormModel], wb: Workbook, title: str,
             continue
         rows_of[column.path] = row.number
         answer = next((c for c in row.cells if c.column == "B"), None)
-        if answer is None:
+        if answer is None or (isinstance(answer.value, str) and blank_text(answer.value)):
             continue
         ok, value = _value_of(answer, column, here.with_(row=row.number, column="B"), issues,
                               unusable)

@@ -14,7 +14,7 @@ from pydantic_core import ErrorDetails
 from docgen.report import Issue, Location, Severity, json_path, make_issue, printable
 from docgen.schemas.base import FormModel
 from docgen.schemas.fields import Path, by_name, known_keys, label_for_path, node_at
-from docgen.schemas.types import display, is_not_applicable, pasted_changes
+from docgen.schemas.types import blank_text, display, is_not_applicable, pasted_changes
 
 # pydantic's error types, and docgen's own from schemas/types.py, as issue codes
 _CODES = {
@@ -71,7 +71,8 @@ def json_locator(model: type[FormModel], base: Location, base_path: str) -> Loca
 
 
 def prune_blank(value: Any) -> Any:
-    """Blank answers are no answers: drop None and whitespace-only strings, at any depth."""
+    """Blank answers are no answers: drop None and strings with nothing visible in them
+    (white space, zero-width characters), at any depth."""
     if isinstance(value, dict):
         return {k: prune_blank(v) for k, v in value.items() if not _is_blank(v)}
     if isinstance(value, list):
@@ -106,7 +107,7 @@ def drop_not_applicable(model: type[BaseModel], data: dict[str, Any],
 
 
 def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and blank_text(value))
 
 
 def validate_form(

@@ -395,6 +395,27 @@ _PASTED_BREAKS = {
 _DROPPED = {"\x00": ("a NUL character", "NUL characters")}
 
 
+# Runs of more than one blank line (20,000 line breaks printed 337 empty pages): one is kept.
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+# Letters that print as nothing: Hangul fillers, the Mongolian vowel separator, braille blank.
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u180e\u2800")
+
+
+def _visible(text: str) -> bool:
+    """Whether a reader would see anything: a name of zero-width spaces and Hangul fillers is
+    no name."""
+    return any(
+        not ch.isspace() and ch not in _INVISIBLE_LETTERS and unicodedata.category(ch) != "Cf"
+        for ch in text
+    )
+
+
+def blank_text(text: str) -> bool:
+    """Whether ``text`` holds nothing a reader would see (white space, zero-width and other
+    invisible characters, NUL): such an answer is no answer."""
+    return not _visible(text.replace("\x00", ""))
+
+
 def forbidden_character(ch: str) -> bool:
     """A character no text may hold (tab and newline are allowed; see ``describe_character``
     for why each kind is refused)."""
@@ -432,6 +453,14 @@ def pasted_changes(text: str, *, multiline: bool) -> str | None:
     for ch, (one, many) in _DROPPED.items():
         if n := text.count(ch):
             changes.append(f"{one} was removed" if n == 1 else f"{n} {many} were removed")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    for ch in _PASTED_BREAKS:
+        lines = lines.replace(ch, "\n")
+    if multiline and (n := len(_BLANK_LINES.findall(lines.strip()))):
+        changes.append("a run of blank lines was shortened to one blank line" if n == 1
+                       else f"{n} runs of blank lines were shortened to one blank line each")
+    if text.strip() and not _visible(text):
+        changes.append("it held only invisible characters, so it counts as blank")
     return "; ".join(changes) or None
 
 
@@ -473,9 +502,8 @@ def _clean(raw: Any, *, multiline: bool) -> Any:
             {"problem": _sentence(describe_character(bad.group()))},
         )
     text = text.strip()
-    if not multiline:
-        text = " ".join(text.split())
-    return text or None
+    text = _BLANK_LINES.sub("\n\n", text) if multiline else " ".join(text.split())
+    return text if _visible(text) else None
 
 
 def clean_line(raw: Any) -> Any:

@@ -10,13 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
+from pypdf import PdfReader
 
-from docgen.inputs import Cell
-from docgen.records import _row_record
-from docgen.report import ExitCode, Location
-from docgen.schemas import FORMS
-from docgen.schemas.columns import columns
+from docgen.report import ExitCode
 
 from .conftest import BAD, TODAY, docx_text, pdf_text, run
 
@@ -69,38 +65,50 @@ def test_a_bidirectional_override_is_still_refused(write_json: Callable[..., Pat
     assert "warning $.why_required" in result.output  # the other field's change is still said
 
 
-def test_pasted_text_in_a_workbook_cell(ra: dict[str, Any]) -> None:
-    """The workbook reader hands over the characters (Excel's _x000B_ decoded: openpyxl
-    cannot even write a vertical tab, so the row is given as read); the rule is the same as
-    for JSON, and the warning names the cell."""
-    model = FORMS["risk-assessment"]
-    by_letter = {get_column_letter(i): c for i, c in enumerate(columns(model), start=1)}
-    letters = {c.path: letter for letter, c in by_letter.items()}
-    cells = []
-    for letter, column in by_letter.items():
-        value = _value_at(ra, column.path)
-        if column.path == ("why_required",):
-            value = "First line\x0bSecond line"
-        if value is not None and not isinstance(value, dict | list):
-            cells.append(Cell(value, 2, letter))
-    row = Location(file="visits.xlsx", sheet="Risk assessment", row=2)
-    record = _row_record(model, cells, by_letter, letters, set(), row)
-    assert record is not None
-    assert record.form is not None, [i.message for i in record.issues]
-    assert record.form.why_required == "First line\nSecond line"
-    [warning] = [i for i in record.issues if i.code == "text-changed"]
-    letter = next(k for k, c in by_letter.items() if c.path == ("why_required",))
-    assert warning.location.cell == f"{letter}2"
-    assert warning.field == "Details of why a home visit is required"
-    assert not warning.is_error
+def test_pasted_text_in_a_workbook_cell(ra: dict[str, Any],
+                                        ra_workbook: Callable[..., Path]) -> None:
+    """Excel stores a Word line break in a cell as _x000B_ and a page break as _x000C_; the
+    reader decodes them, and the rule is the same as for JSON, at the cell."""
+    path = ra_workbook(ra, {("why_required",): "First line_x000B_Second line_x000C_Third"})
+    result = run("validate", path, "--format", "json", "--today", TODAY)
+    assert result.exit_code == ExitCode.OK, result.output
+    [record] = json.loads(result.stdout)["files"][0]["records"]
+    [warning] = [i for i in record["issues"] if i["code"] == "text-changed"]
+    assert warning["location"]["sheet"] == "Risk assessment"
+    assert warning["location"]["cell"] is not None and warning["location"]["row"] == 2
+    assert warning["field"] == "Details of why a home visit is required"
+    assert warning["message"] == (
+        "Text pasted from Word or another program: a manual line break (vertical tab) became "
+        "a line break; a page break (form feed) became a line break. Check that it reads as "
+        "intended.")
 
 
-def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
-    for step in path:
-        if isinstance(data, dict):
-            data = data.get(step)
-        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
-            data = data[step]
-        else:
-            return None
-    return data
+def test_an_answer_of_invisible_characters_is_no_answer(write_json: Callable[..., Path],
+                                                       ra: dict[str, Any]) -> None:
+    """A zero-width space and a Hangul filler look like nothing: as a name they would print
+    as a blank and name the file after nobody."""
+    ra["pupil_name"] = "\u200b\u3164"
+    ra["assessed_by"] = "\u2800"  # braille blank: optional, so simply not given
+    result = run("validate", write_json(ra), "--today", TODAY)
+    assert result.exit_code == ExitCode.INVALID
+    assert ("error   $.pupil_name Name of pupil: Required: fill in 'Name of pupil'."
+            in result.output)
+    assert "$.assessed_by" not in result.output
+
+
+def test_runs_of_blank_lines_are_shortened(tmp_path: Path, ra: dict[str, Any]) -> None:
+    """20,000 line breaks in a note printed 337 empty pages."""
+    ra["why_required"] = "Before." + "\n" * 19_990 + "After.\n\n\n\nEnd."
+    source = tmp_path / "visit.json"
+    source.write_text(json.dumps(ra), "utf-8")
+    out = tmp_path / "out"
+    result = run("render", source, "--to", "pdf", "--to", "docx", "--out", out,
+                 "--today", TODAY)
+    assert result.exit_code == ExitCode.OK, result.output
+    assert ("warning $.why_required Details of why a home visit is required: Text pasted from "
+            "Word or another program: 2 runs of blank lines were shortened to one blank line "
+            "each.") in result.output
+    [word] = out.glob("*.docx")
+    assert "Before.\n\nAfter.\n\nEnd." in docx_text(word.read_bytes())
+    [pdf] = out.glob("*.pdf")
+    assert len(PdfReader(pdf).pages) < 8
