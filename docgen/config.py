@@ -37,6 +37,23 @@ MAX_LOGO_SIDE = 4000  # pixels; decoded, 4000x4000 RGBA is 64 MB
 MAX_SCHOOL_BYTES = 100_000
 
 
+TEMPLATE_SUBFOLDERS = ("html", "css", "docx")
+
+
+def not_a_template_folder(folder: Path) -> str | None:
+    """Why ``folder`` cannot be a school's template folder, or None. A template folder is
+    laid out like docgen/templates and holds at least one of html/, css/, docx/: a mistyped
+    setting such as "/" or a home folder would otherwise have every run read the whole of
+    it (reruns digest the template folder to notice a changed template)."""
+    if not folder.is_dir():
+        return f"template folder {folder} does not exist."
+    if not any((folder / name).is_dir() for name in TEMPLATE_SUBFOLDERS):
+        return (f"{folder} is not a template folder: it has none of "
+                f"{', '.join(n + '/' for n in TEMPLATE_SUBFOLDERS)} (lay it out like docgen's "
+                "templates folder).")
+    return None
+
+
 class ConfigError(Exception):
     """A school.toml that cannot be used; the message says what to change."""
 
@@ -233,8 +250,9 @@ def load_school(path: str | Path | None) -> SchoolConfig:
         problems = listed([_problem(e) for e in exc.errors()])
         raise ConfigError(f"{path}: {problems}") from None
     folder = config.template_dir()
-    if folder is not None and not folder.is_dir():
-        raise ConfigError(f"{path}: template folder {folder} does not exist.")
+    problem = not_a_template_folder(folder) if folder is not None else None
+    if problem is not None:
+        raise ConfigError(f"{path}: documents.templates: {problem}")
     logo = config.school.logo
     if logo is not None:
         resolved = check_logo(logo, path)

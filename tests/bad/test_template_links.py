@@ -168,3 +168,22 @@ def test_the_run_fingerprint_never_reads_a_link_out(folder: Path, outside: Path)
     assert spec.fingerprint() == before
     (folder / "html" / "document.html").write_text(PAGE.format(body="<p>y</p>"))
     assert spec.fingerprint() != before
+
+
+@pytest.mark.parametrize("setting", ["/", "/usr", "."])
+def test_a_folder_that_is_not_a_template_folder(tmp_path: Path, setting: str) -> None:
+    """templates = "/" had every run digest the whole disk (a rerun notices a changed
+    template by reading the template folder)."""
+    from docgen.config import ConfigError, load_school
+
+    path = tmp_path / "school.toml"
+    path.write_text(f'[school]\nname = "X"\n[documents]\ntemplates = "{setting}"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_school(path)
+    folder = (tmp_path / setting).resolve()
+    assert str(caught.value) == (
+        f"{path}: documents.templates: {folder} is not a template folder: it has none of "
+        "html/, css/, docx/ (lay it out like docgen's templates folder).")
+    result = run("render", tmp_path, "--templates", folder, "--out", tmp_path / "out")
+    assert result.exit_code == ExitCode.USAGE
+    assert "is not a template folder" in result.output
