@@ -60,6 +60,11 @@ def _duplicate_paths(data: Any, name: str) -> list[tuple[str, str]]:
 
 
 MAX_NUMBER_DIGITS = 40
+MAX_RECORDS = 100_000  # as many forms as a workbook may hold rows
+# Objects and lists in one file: a form has a few dozen, and 20 MB holds at most 20,000 forms.
+# Counted on the raw bytes before parsing (braces in text count too: an overestimate), so
+# that six megabytes of "[{},{},...]" never become two million objects in memory.
+MAX_CONTAINERS = 1_000_000
 
 
 def _number(token: str) -> Any:
@@ -82,6 +87,11 @@ def read_json(path: Path) -> JsonDocument:
     wrong = not_json(raw[:SNIFF_BYTES])
     if wrong:
         raise UnreadableInput(name, wrong)
+    if raw.count(b"{") + raw.count(b"[") > MAX_CONTAINERS:
+        raise UnreadableInput(
+            name, f"holds more than {MAX_CONTAINERS:,} objects and lists, more than a file "
+            "of forms ever needs; split it into smaller files."
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -112,6 +122,11 @@ def read_json(path: Path) -> JsonDocument:
     if isinstance(data, dict):
         records = [JsonRecord(data, "$")]
     elif isinstance(data, list):
+        if len(data) > MAX_RECORDS:
+            raise UnreadableInput(
+                name, f"holds {len(data):,} entries; at most {MAX_RECORDS:,} forms are read "
+                "from one file: split it into smaller files."
+            )
         records = [JsonRecord(item, f"$[{i}]") for i, item in enumerate(data)]
     else:
         raise UnreadableInput(

@@ -12,7 +12,7 @@ from typing import Any
 
 from docgen.report import ExitCode
 
-from .conftest import BAD, TODAY, files_in, run
+from .conftest import BAD, TODAY, files_in, run, unreadable
 
 
 def test_a_broken_key_is_named_and_the_other_records_are_kept(tmp_path: Path) -> None:
@@ -85,3 +85,22 @@ def test_a_list_over_its_limit_still_counts_entries(write_json: Callable[..., Pa
     result = run("validate", write_json(report), "--today", TODAY)
     assert result.exit_code == ExitCode.INVALID
     assert "At most 6 entries are allowed for 'Staff attending'. [too-many]" in result.output
+
+
+def test_millions_of_tiny_objects_are_refused_before_parsing(tmp_path: Path) -> None:
+    """Six megabytes of "[{},{},...]" became two million objects: 2 GB and minutes."""
+    path = tmp_path / "many.json"
+    path.write_text("[" + ",".join(["{}"] * 2_000_000) + "]")
+    result = run("validate", path)
+    assert result.exit_code == ExitCode.USAGE
+    assert unreadable(result.output, path, "holds more than 1,000,000 objects and lists, "
+                      "more than a file of forms ever needs; split it into smaller files.")
+
+
+def test_more_entries_than_a_file_may_hold(tmp_path: Path) -> None:
+    path = tmp_path / "many.json"
+    path.write_text("[" + ",".join(["1"] * 100_001) + "]")
+    result = run("validate", path)
+    assert result.exit_code == ExitCode.USAGE
+    assert unreadable(result.output, path, "holds 100,001 entries; at most 100,000 forms are "
+                      "read from one file: split it into smaller files.")
