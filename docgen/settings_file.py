@@ -84,6 +84,22 @@ def text_problems(data: Any, *, multiline: bool) -> list[str]:
     ]
 
 
+def long_texts(data: Any, limit: int) -> list[str]:
+    """Every string in ``data`` longer than ``limit`` characters, as ``key.path: ...``."""
+    out = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((v, (*where, k)) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((v, (*where, i)) for i, v in reversed(list(enumerate(node))))
+        elif isinstance(node, str) and len(node) > limit:
+            out.append(f"{key_path(where)}: {len(node):,} characters, where at most "
+                       f"{limit:,} are printed; shorten it")
+    return out
+
+
 def _bad_characters(data: Any, multiline: bool) -> Iterator[tuple[tuple[Any, ...], str]]:
     stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     seen: set[int] = set()  # YAML aliases share a value: visit it once

@@ -19,6 +19,7 @@ from docgen.settings_file import (
     MAX_PROBLEMS,
     excerpt,
     listed,
+    long_texts,
     read_text,
     text_problems,
     validation_problems,
@@ -27,6 +28,9 @@ from docgen.settings_file import (
 
 PRESETS = ("att", "westside")
 MAX_POLICY_BYTES = 1_000_000
+# A citation is quoted briefly (the presets' longest is 328 characters) and printed with every
+# warning it backs; the policy's name and document are printed in each citation.
+MAX_POLICY_TEXT = 1_000
 
 
 class PolicyError(Exception):
@@ -104,7 +108,7 @@ def _read(path: Path) -> dict[str, Any]:
         raise PolicyError(f"{path}: nested too deeply to be a policy file.") from None
     if not isinstance(data, dict):
         raise PolicyError(f"{path}: expected a table of settings at the top level.")
-    problems = text_problems(data, multiline=True)
+    problems = text_problems(data, multiline=True) + long_texts(data, MAX_POLICY_TEXT)
     if problems:
         raise PolicyError(f"{path}: {listed(problems)}")
     return data

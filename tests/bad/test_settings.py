@@ -221,3 +221,14 @@ def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
         load_policy(path)
     assert str(caught.value) == (f"{path}: not valid YAML: aliases (*name) are not allowed in "
                                  "a policy file; write the value out (line 3, column 10)")
+
+
+def test_a_citation_is_quoted_briefly(tmp_path: Path) -> None:
+    """A 200,000-character citation printed with every warning it backs (48 pages)."""
+    path = tmp_path / "policy.toml"
+    path.write_text('extends = "att"\n[rules."ra.staff-dbs"]\nseverity = "warning"\n'
+                    f'cite = "{"A" * 200_000}"\n')
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert str(caught.value) == (f"{path}: rules.ra.staff-dbs.cite: 200,000 characters, where "
+                                 "at most 1,000 are printed; shorten it")
