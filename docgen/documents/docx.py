@@ -30,7 +30,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from docgen.documents.document import Document
-from docgen.documents.template_files import MAX_FILE_BYTES, TemplateFileRefused, read_inside
+from docgen.documents.template_files import (
+    MAX_FILE_BYTES,
+    BoundedSandbox,
+    TemplateFileRefused,
+    read_inside,
+)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "docx"
 PORTRAIT = "document.docx"
@@ -81,7 +86,7 @@ def _plain(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
+class _Sandbox(BoundedSandbox, ImmutableSandboxedEnvironment):
     """The sandbox, compiling each template part once: docxtpl hands over the same patched XML
     on every render, and compiling it is most of a render's time."""
 

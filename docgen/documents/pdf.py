@@ -21,14 +21,18 @@ import weakref
 from pathlib import Path
 
 from jinja2 import StrictUndefined, Template, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from docgen.documents.document import Document
 from docgen.documents.fetcher import TEMPLATE_DIR, LockedFetcher
 from docgen.documents.line_breaks import breakable
-from docgen.documents.template_files import LockedLoader, TemplateFileRefused, read_inside
+from docgen.documents.template_files import (
+    BoundedSandbox,
+    LockedLoader,
+    TemplateFileRefused,
+    read_inside,
+)
 
 TEMPLATE_NAME = "document.html"
 STYLESHEET = Path("css") / "document.css"
@@ -58,7 +62,7 @@ class PdfRenderer:
         if custom and not self.template_dir.is_dir():
             raise PdfRenderError(f"template folder {self.template_dir} does not exist")
         html_dirs = [self.template_dir / "html"] + ([own / "html"] if custom else [])
-        self._env = SandboxedEnvironment(
+        self._env = BoundedSandbox(
             # a school's files must stay inside its folder, docgen's inside docgen's
             loader=LockedLoader([(html_dirs[0], self.template_dir)]
                                 + ([(own / "html", own)] if custom else [])),

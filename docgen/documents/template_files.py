@@ -10,13 +10,16 @@ template are refused, and the refusal names the file.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, TemplateError, TemplateNotFound
+from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.files import FileProblem, read_regular
 
@@ -69,3 +72,55 @@ class LockedLoader(BaseLoader):
                 raise TemplateFileRefused(f"{candidate} is not UTF-8 text") from None
             return source, str(candidate), lambda: True  # read once per renderer
         raise TemplateNotFound(template)
+
+
+MAX_PRODUCT = 1_000_000  # characters or items one "*" may make in a template
+MAX_POWER_BITS = 4_096  # the largest number one "**" may make
+MAX_WIDTH = 1_000  # the widest center/indent/wordwrap/truncate a filter may pad to
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with the arithmetic that makes memory bombs refused: the sandbox
+    already limits ``range`` to 100,000 items, but ``"x" * 10**9`` makes a gigabyte and
+    ``9**9**9`` a number that takes hours to compute. Padding filters are clamped and the
+    lorem-ipsum generator is removed (``lipsum(10**6)``)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals.pop("lipsum", None)
+        for name in ("center", "indent", "wordwrap", "truncate"):
+            self.filters[name] = _clamped(self.filters[name])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int) \
+                        and len(seq) * times > MAX_PRODUCT:
+                    raise SecurityError(f"the template makes more than {MAX_PRODUCT:,} "
+                                        "characters or items with one '*'")
+        if operator == "**" and isinstance(left, int | float) and isinstance(right, int | float) \
+                and abs(left) > 1 and right > 0 \
+                and right * math.log2(abs(left)) > MAX_POWER_BITS:
+            raise SecurityError("the template computes a number too large to print ('**')")
+        return super().call_binop(context, operator, left, right)
+
+
+def _clamped(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose numeric arguments are at most MAX_WIDTH."""
+
+    skip = 2 if hasattr(fn, "jinja_pass_arg") else 1  # the environment, then the value
+
+    def clamped(*args: Any, **kwargs: Any) -> Any:
+        args = args[:skip] + tuple(
+            min(a, MAX_WIDTH) if isinstance(a, int) and not isinstance(a, bool) else a
+            for a in args[skip:])
+        kwargs = {k: min(v, MAX_WIDTH) if isinstance(v, int) and not isinstance(v, bool)
+                  else v for k, v in kwargs.items()}
+        return fn(*args, **kwargs)
+
+    for attr in ("jinja_pass_arg",):  # keep how Jinja passes the environment or context
+        if hasattr(fn, attr):
+            setattr(clamped, attr, getattr(fn, attr))
+    return clamped

@@ -187,3 +187,42 @@ def test_a_folder_that_is_not_a_template_folder(tmp_path: Path, setting: str) ->
     result = run("render", tmp_path, "--templates", folder, "--out", tmp_path / "out")
     assert result.exit_code == ExitCode.USAGE
     assert "is not a template folder" in result.output
+
+
+@pytest.mark.parametrize(("payload", "says"), [
+    ('{{ "x" * 10**9 }}', "more than 1,000,000 characters or items with one '*'"),
+    ('{{ 10**9 * "x" }}', "more than 1,000,000 characters or items with one '*'"),
+    ("{{ [0] * 10**8 }}", "more than 1,000,000 characters or items with one '*'"),
+    ("{{ 2 ** (10 ** 10) }}", "a number too large to print"),
+    ("{{ lipsum(1000000) }}", "'lipsum' is undefined"),
+])
+def test_a_template_cannot_make_a_memory_bomb(folder: Path, document: Document, payload: str,
+                                              says: str) -> None:
+    """The sandbox limits range() to 100,000 items, but "x" * 10**9 made a gigabyte."""
+    (folder / "html" / "document.html").write_text(PAGE.format(body=f"<p>{payload}</p>"))
+    with pytest.raises(PdfRenderError) as caught:
+        PdfRenderer(folder).render_html(document)
+    assert says in str(caught.value)
+
+
+def test_padding_filters_are_clamped_and_ordinary_arithmetic_works(folder: Path,
+                                                                   document: Document) -> None:
+    (folder / "html" / "document.html").write_text(PAGE.format(
+        body='<p>{{ 2 ** 10 }} {{ "ab" * 3 }} [{{ "x"|center(10 ** 9) }}]</p>'))
+    html = PdfRenderer(folder).render_html(document)
+    padded = html.split("[", 1)[1].split("]", 1)[0]
+    assert "1024 ababab" in html and len(padded) == 1000
+
+
+def test_a_word_template_cannot_make_a_memory_bomb(tmp_path: Path, document: Document) -> None:
+    from docx import Document as WordDocument
+
+    root = tmp_path / "word"
+    (root / "docx").mkdir(parents=True)
+    for name in ("document.docx", "document-landscape.docx"):
+        word = WordDocument()
+        word.add_paragraph('{{ "x" * 10**9 }}')
+        word.save(str(root / "docx" / name))
+    with pytest.raises(DocxTemplateError) as caught:
+        DocxRenderer(root).render(document)
+    assert "more than 1,000,000 characters" in str(caught.value)
