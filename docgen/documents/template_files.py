@@ -74,18 +74,20 @@ class LockedLoader(BaseLoader):
         raise TemplateNotFound(template)
 
 
-MAX_PRODUCT = 1_000_000  # characters or items one "*" may make in a template
+MAX_PRODUCT = 1_000_000  # characters or items one "*" or "+" may make in a template
 MAX_POWER_BITS = 4_096  # the largest number one "**" may make
 MAX_WIDTH = 1_000  # the widest center/indent/wordwrap/truncate a filter may pad to
 
 
 class BoundedSandbox(SandboxedEnvironment):
     """Jinja's sandbox, with the arithmetic that makes memory bombs refused: the sandbox
-    already limits ``range`` to 100,000 items, but ``"x" * 10**9`` makes a gigabyte and
-    ``9**9**9`` a number that takes hours to compute. Padding filters are clamped and the
-    lorem-ipsum generator is removed (``lipsum(10**6)``)."""
+    already limits ``range`` to 100,000 items, but ``"x" * 10**9`` makes a gigabyte, a loop
+    doubling a string with ``+`` as much, and ``2 ** 10**10`` a number that takes hours to
+    compute. Padding filters are clamped and the lorem-ipsum generator is removed
+    (``lipsum(10**6)``). (Doubling with ``~``, which Jinja does not let a sandbox intercept,
+    is left to the per-document time limit.)"""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,6 +102,10 @@ class BoundedSandbox(SandboxedEnvironment):
                         and len(seq) * times > MAX_PRODUCT:
                     raise SecurityError(f"the template makes more than {MAX_PRODUCT:,} "
                                         "characters or items with one '*'")
+        if operator == "+" and isinstance(left, str | list | tuple) \
+                and isinstance(right, str | list | tuple) and len(left) + len(right) > MAX_PRODUCT:
+            raise SecurityError(f"the template makes more than {MAX_PRODUCT:,} characters or "
+                                "items with one '+'")
         if operator == "**" and isinstance(left, int | float) and isinstance(right, int | float) \
                 and abs(left) > 1 and right > 0 \
                 and right * math.log2(abs(left)) > MAX_POWER_BITS:

@@ -194,6 +194,8 @@ def test_a_folder_that_is_not_a_template_folder(tmp_path: Path, setting: str) ->
     ('{{ 10**9 * "x" }}', "more than 1,000,000 characters or items with one '*'"),
     ("{{ [0] * 10**8 }}", "more than 1,000,000 characters or items with one '*'"),
     ("{{ 2 ** (10 ** 10) }}", "a number too large to print"),
+    ('{% set s = namespace(x="x" * 1000) %}{% for i in range(20) %}{% set s.x = s.x + s.x %}'
+     "{% endfor %}{{ s.x|length }}", "more than 1,000,000 characters or items with one '+'"),
     ("{{ lipsum(1000000) }}", "'lipsum' is undefined"),
 ])
 def test_a_template_cannot_make_a_memory_bomb(folder: Path, document: Document, payload: str,
