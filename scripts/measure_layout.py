@@ -100,10 +100,10 @@ def _form(case: str) -> Any:
 
 
 def _render(case: str, fmt: str, out: str | None, queue: Any) -> None:
-    from docgen.documents.run import renderer
+    from docgen.pipeline.workers import RendererSpec
 
     document = build_document(_form(case), SAMPLE_SCHOOL, load_policy("att"))
-    render = renderer(fmt)  # type: ignore[arg-type]
+    render = RendererSpec().build(fmt)  # type: ignore[arg-type]
     start = time.perf_counter()
     data = render.render(document)
     seconds = time.perf_counter() - start
