@@ -526,6 +526,7 @@ Text = Annotated[str, BeforeValidator(clean_multiline), StringConstraints(max_le
 
 # --------------------------------------------------------------------------- phone numbers
 
+PHONE_MAX = 30  # characters: 15 digits (the most any number has) and its spaces and dashes
 _PHONE_HINT = "Type a UK number such as 07700 900123 or +44 7700 900123."
 
 
@@ -544,6 +545,10 @@ def parse_uk_phone(raw: Any) -> Any:
     text = " ".join(raw.split())
     if not text:
         return None
+    if len(text) > PHONE_MAX:  # "07700 900123" and 20,000 dashes printed as one line
+        raise PydanticCustomError(
+            "phone", "'{value}' is too long for a phone number. " + _PHONE_HINT, {"value": raw}
+        )
     if not re.fullmatch(r"\+?[\d ()\-]+", text):
         raise PydanticCustomError(
             "phone", "'{value}' is not a phone number. " + _PHONE_HINT, {"value": raw}

@@ -104,3 +104,14 @@ def test_more_entries_than_a_file_may_hold(tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.USAGE
     assert unreadable(result.output, path, "holds 100,001 entries; at most 100,000 forms are "
                       "read from one file: split it into smaller files.")
+
+
+def test_a_phone_number_padded_with_dashes(write_json: Callable[..., Path],
+                                           ra: dict[str, Any]) -> None:
+    """Eleven digits and 20,000 dashes passed as a UK number, printed on one line."""
+    ra["staff"][0]["mobile"] = "07700 900001" + "-" * 20_000
+    result = run("validate", write_json(ra), "--today", TODAY)
+    assert result.exit_code == ExitCode.INVALID
+    assert ("error   $.staff[0].mobile Staff member 1: Mobile number: '07700 900001-------"
+            in result.output)
+    assert "is too long for a phone number. Type a UK number" in result.output
