@@ -15,8 +15,8 @@ from docgen.schemas.base import Part, field, text_field
 from docgen.schemas.choices import Likelihood, RiskLevel
 from docgen.schemas.types import Text
 
-HAZARD_TEXT_MAX = 500
-HAZARD_CONTROLS_MAX = 2000
+HAZARD_TEXT_MAX = 2_000
+HAZARD_CONTROLS_MAX = 5_000
 
 
 def _nothing_required(schema: dict[str, Any]) -> None:
@@ -28,8 +28,9 @@ def _nothing_required(schema: dict[str, Any]) -> None:
 class HazardAssessment(Part):
     model_config = ConfigDict(json_schema_extra=_nothing_required)
 
-    # A cell of the printed matrix is a fifth of the page wide: these limits keep a cell to
-    # about a page (20,000 characters in one cell printed 18 pages of a single column).
+    # A cell of the printed matrix is a fifth of the page wide: these limits keep the matrix
+    # to a few pages (20,000 characters in each cell printed 55 pages of narrow columns), and
+    # leave room for a long list of controls (24 numbered lines are 3,100 characters).
     individuals_at_risk: Text = text_field(
         "Individuals at Risk", "Who may be harmed. Leave blank for the generic assessment.",
         max_length=HAZARD_TEXT_MAX,
