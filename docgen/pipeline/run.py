@@ -78,6 +78,9 @@ class Settings:
     policy: str | None = None
     executor: Executor | None = None  # any concurrent.futures Executor; default: own pool
     batch_size: int = 1  # documents per worker call
+    # the most memory (MB) one of docgen's worker processes may take: a template or a
+    # document that would take more fails alone instead of exhausting the machine
+    worker_memory_mb: int | None = 2048
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,7 @@ class _Pool:
     def __init__(self, settings: Settings) -> None:
         self.spec = settings.renderer
         self.formats = settings.formats
+        self.memory_mb = settings.worker_memory_mb
         self.timeout = settings.timeout
         self.jobs = max(1, settings.jobs)
         self._given = settings.executor
@@ -231,7 +235,7 @@ class _Pool:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         self._own = ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker,
-                                        initargs=(self.spec, self.formats))
+                                        initargs=(self.spec, self.formats, self.memory_mb))
         return self._own
 
     def submit(self, tasks: list[Task]) -> Future[list[Rendered]]:

@@ -161,17 +161,34 @@ def _plain(exc: Exception) -> str:
 _WORKER: Renderers | None = None
 
 
-def init_worker(spec: RendererSpec, formats: tuple[Format, ...] = ()) -> None:
+def init_worker(spec: RendererSpec, formats: tuple[Format, ...] = (),
+                memory_mb: int | None = None) -> None:
     """Run once in each worker process: ignore Ctrl-C (the parent stops the pool), end with
-    the parent, and build the run's renderers now, while the parent plans the first
-    documents."""
+    the parent, cap its memory, and build the run's renderers now, while the parent plans the
+    first documents."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
+    if memory_mb:
+        _cap_memory(memory_mb)
     _WORKER = Renderers(spec)
     for fmt in formats:
         with contextlib.suppress(Exception):  # a broken template is reported per document
             _WORKER.get(fmt)
+
+
+def _cap_memory(megabytes: int) -> None:
+    """Limit the heap this process may take (RLIMIT_DATA: on Linux it counts every private
+    writable mapping, so a runaway layout or template meets MemoryError, reported for its
+    document, long before the machine runs out)."""
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 def _die_with_parent() -> None:
