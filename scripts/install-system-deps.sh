@@ -20,6 +20,9 @@ have_font() { fc-list : family 2>/dev/null | grep -qi "$1"; }
 have_font 'Noto Naskh Arabic' || need+=(fonts-noto-core)          # 12 / 42 MB: Arabic, Urdu, Indic...
 have_font 'Noto Sans CJK SC' || need+=(fonts-noto-cjk)            # 57 / 91 MB: Chinese, Japanese, Korean
 have_font 'Noto Color Emoji' || need+=(fonts-noto-color-emoji)    # 10 / 11 MB
+# Arial's metric twin: the Word documents name Arial, and LibreOffice (which the tests and the
+# bench convert them with) then lays them out as Word would, on the same number of pages.
+have_font 'Liberation Sans' || need+=(fonts-liberation)            # 1 / 2 MB
 # The tests open an exported CSV in LibreOffice Calc (headless) to see formula-like cells stay
 # text: about 90 MB from Debian, under 20 s to unpack on a 2-core machine.
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
