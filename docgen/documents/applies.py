@@ -34,6 +34,8 @@ def _lone_visit(form: RiskAssessment, policy: Policy) -> bool | None:
 
 def _outside_school_hours(form: RiskAssessment | VisitReport, policy: Policy) -> bool | None:
     """True outside school hours; False in them; None when the time is not known yet."""
+    if form.visit_date is None:  # a draft on the web
+        return None
     if visit_outside_hours(policy.school_day, form) is not None:
         return True
     start, _ = visit_start(form)
@@ -49,7 +51,7 @@ def _agreement(form: VisitReport, policy: Policy) -> bool | None:
 
 
 def _attendance_visit(form: VisitReport, policy: Policy) -> bool | None:
-    return form.purpose.is_attendance
+    return form.purpose.is_attendance if form.purpose is not None else None
 
 
 def _attendance_below_threshold(form: VisitReport, policy: Policy) -> bool | None:
@@ -61,7 +63,8 @@ def _attendance_below_threshold(form: VisitReport, policy: Policy) -> bool | Non
     return form.attendance_percent < threshold
 
 
-# The facts a field's ``When(fact=...)`` may name: True or False, or None when not yet known.
+# The facts a field's ``When(fact=...)`` may name: True or False, or None when not yet known
+# (a draft on the web may not have the answers a fact reads yet).
 FACTS: dict[str, Fact] = {
     "known_risks": _known_risks,
     "lone_visit": _lone_visit,
