@@ -32,7 +32,7 @@ from starlette.staticfiles import StaticFiles
 
 from docgen.batch import School
 from docgen.documents.checkins import checkin_document, schedule_for
-from docgen.documents.context import build_document
+from docgen.documents.context import Words, build_document
 from docgen.documents.producers import form_stem
 from docgen.pipeline import RendererSpec
 from docgen.pipeline.workers import Renderer
@@ -99,7 +99,8 @@ class Web:
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         )
         self.env.globals.update(ROLES=auth.ROLES, STATUS=visits.STATUS, display=display,
-                                school=self.school.config.school, policy=self.policy)
+                                school=self.school.config.school, policy=self.policy,
+                                words=Words(self.policy.wording))
         self.runner = JobRunner(self.school, settings.register_path, settings.output,
                                 settings.jobs)
         self._renderers: dict[str, Renderer] = {}
@@ -404,15 +405,26 @@ class Web:
     def form_page(self, request: Request, record: Any, checked: visits.Checked,
                   status: int = 200, note: str = "", tried: bool = False) -> HTMLResponse:
         model = visits.KINDS[record.kind]
-        sections = forms.page(model, record.data)
         tried = tried or record.status == "returned"
-        loose = forms.attach(sections, _shown(checked.issues, tried))
+        sections, loose = self.form_sections(record, checked, tried)
         missing, errors, warnings = visits.summary_counts(checked.issues)
+        words = Words(self.policy.wording)
         return self.page(request, "form.html", status=status, record=record, model=model,
-                         sections=sections, loose=loose, pending=checked.pending,
+                         sections=sections, loose=loose,
+                         pending=[forms.worded(i, words) for i in checked.pending],
                          missing=missing, errors=errors, warnings=warnings, note=note,
-                         tried=tried,
-                         authoriser=" or ".join(r.label for r in self.policy.authorising_roles))
+                         tried=tried, authoriser=words(" or ".join(
+                             r.label for r in self.policy.authorising_roles)))
+
+    def form_sections(self, record: Any, checked: visits.Checked,
+                      tried: bool) -> tuple[list[forms.PageSection], list[Issue]]:
+        """The form's page as the school's policy asks it, with the checks beside the fields
+        (and those that belong to no field)."""
+        model = visits.KINDS[record.kind]
+        sections = forms.page(model, record.data, policy=self.policy, form=checked.form)
+        loose = forms.attach(sections, [forms.worded(i, Words(self.policy.wording))
+                                        for i in _shown(checked.issues, tried)])
+        return sections, loose
 
     async def post_form(self, request: Request) -> Response:
         user = self.user(request)
@@ -451,9 +463,8 @@ class Web:
         values = forms.answers(model, {k: v for k, v in data.items() if isinstance(v, str)})
         record = self.save(record, values)
         checked = self.checked(record)
-        sections = forms.page(model, record.data)
         tried = data.get("_tried") == "1" or record.status == "returned"
-        loose = forms.attach(sections, _shown(checked.issues, tried))
+        sections, loose = self.form_sections(record, checked, tried)
         by_field: dict[str, list[dict[str, str]]] = {}
         for widget in _walk(sections):
             if widget.issues:
@@ -461,7 +472,8 @@ class Web:
         missing, errors, warnings = visits.summary_counts(checked.issues)
         return JSONResponse({"saved": self.now().strftime("%H:%M"), "fields": by_field,
                              "form": [_issue_json(i) for i in loose], "missing": missing,
-                             "errors": errors, "warnings": warnings})
+                             "errors": errors, "warnings": warnings,
+                             "applying": forms.applying(sections)})
 
     async def read_form(self, request: Request, user: User, record: Any) -> Response:
         checked = self.checked(record)

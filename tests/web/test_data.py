@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from docgen.cli import cli
+from docgen.policy import load_policy
 from docgen.register import Register
 from docgen.register.migrations import MIGRATIONS, migrate
 from docgen.schemas import RiskAssessment, VisitReport
@@ -124,12 +125,16 @@ def test_serve_refuses_the_network_without_https(tmp_path: Path) -> None:
     assert "unencrypted" in result.output and "--behind-proxy" in result.output
 
 
+@pytest.mark.parametrize("preset", ["att", "westside"])
 @pytest.mark.parametrize("model", [RiskAssessment, VisitReport])
-def test_the_page_asks_every_field_of_the_schema(model: Any) -> None:
-    """Nothing is listed twice: the page is the field tree, less what the login records."""
-    sections = forms.page(model, {})
+def test_the_page_asks_every_field_the_policy_asks(model: Any, preset: str) -> None:
+    """Nothing is listed twice: the page is the field tree, less what the login records and
+    what the school's policy does not ask."""
+    policy = load_policy(preset)
+    sections = forms.page(model, {}, policy=policy)
     shown = {w.name.split(".")[0] for s in sections for w in s.widgets}
-    declared = {n.name for n in tree(model) if n.in_workbook}
+    declared = {n.name for n in tree(model) if n.in_workbook
+                and (not n.asked_by or any(policy.asks(a) for a in n.asked_by))}
     assert shown == declared - forms.RECORDED_FROM_LOGIN.get(model.form_name, frozenset())
     titles = [s.title for s in sections]
     assert titles == list(dict.fromkeys(n.section for n in tree(model)

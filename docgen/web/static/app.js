@@ -6,6 +6,7 @@
 
 (function () {
   var SAVE_DELAY = 800;
+  var CHOICE_DELAY = 100;
 
   function csrfOf(form) {
     var field = form.querySelector("input[name=csrf]");
@@ -58,6 +59,55 @@
     });
   }
 
+  // A question that applies only to some visits: the server says, on every save, whether it
+  // applies given the answers so far; one that stopped applying (and is not answered) folds
+  // away under a line saying why, one that started applying opens. Nothing is ever removed:
+  // a folded question stays in the form, so whatever it holds is still saved.
+  function refold(form, applying) {
+    if (!applying) { return ""; }
+    var active = document.activeElement;
+    var opened = 0;
+    var folded = 0;
+    form.querySelectorAll("[data-applies]").forEach(function (box) {
+      var state = applying[box.getAttribute("data-applies")];
+      if (!state) { return; }
+      var kept = box.querySelector(":scope > [data-kept]");
+      if (kept) { kept.textContent = state.kept; kept.hidden = !state.kept; }
+      var why = box.querySelector(":scope > summary [data-why]");
+      var now = state.why ? "skipped" : "shown";
+      if (now === box.getAttribute("data-state")) {
+        if (why && state.why) { why.textContent = state.why; }
+        return;
+      }
+      // never fold away the question being typed in
+      if (state.why && active && box.contains(active)) { return; }
+      box.setAttribute("data-state", now);
+      box.classList.toggle("applying", !state.why);
+      if (why) { why.textContent = state.why; }
+      box.open = !state.why;
+      if (state.why) { folded += 1; } else { opened += 1; }
+    });
+    markRuns(form);
+    var parts = [];
+    if (opened) { parts.push(opened + (opened === 1 ? " question now applies" : " questions now apply")); }
+    if (folded) { parts.push(folded + (folded === 1 ? " question no longer applies and is folded away" : " questions no longer apply and are folded away")); }
+    return parts.length ? " " + parts.join("; ") + "." : "";
+  }
+
+  // questions folded away for the reason of the one before them say it once
+  function markRuns(form) {
+    function why(box) {
+      var line = box.querySelector(":scope > summary [data-why]");
+      return line ? line.textContent : "";
+    }
+    form.querySelectorAll("[data-applies]").forEach(function (box) {
+      var before = box.previousElementSibling;
+      var run = box.getAttribute("data-state") === "skipped" && !!before &&
+        before.matches("[data-applies][data-state='skipped']") && why(before) === why(box);
+      box.classList.toggle("run", run);
+    });
+  }
+
   function autosave(form) {
     var url = form.getAttribute("data-autosave");
     var key = "docgen-draft-" + form.getAttribute("data-record");
@@ -95,7 +145,8 @@
       }).then(function (result) {
         if (!result) { return; }
         try { sessionStorage.removeItem(key); } catch (e) { /* ignore */ }
-        setState(state, "Saved at " + result.saved + ".", "saved");
+        var changes = refold(form, result.applying);
+        setState(state, "Saved at " + result.saved + "." + changes, "saved");
         showIssues(form, result);
       }).catch(function () {
         setState(state, "No connection: your answers are kept on this page and will be saved when the connection is back.", "offline");
@@ -105,10 +156,14 @@
       });
     }
 
-    function changed() {
+    function changed(event) {
       pending();
       if (timer) { clearTimeout(timer); }
-      timer = setTimeout(save, SAVE_DELAY);
+      // a choice made (not text typed) is saved at once: the questions it opens appear
+      var chosen = event && event.type === "change" && event.target &&
+        (event.target.tagName === "SELECT" || event.target.type === "radio" ||
+         event.target.type === "checkbox");
+      timer = setTimeout(save, chosen ? CHOICE_DELAY : SAVE_DELAY);
     }
 
     // answers typed while offline and the page reloaded: put them back and save them

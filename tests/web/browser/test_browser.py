@@ -85,7 +85,6 @@ def fill_risk_assessment(page: Any) -> None:
     page.check("[name='parents_informed'][value='yes']")
     page.fill("[name='staff.0.mobile']", "07700 900001")
     page.check("[name='staff.0.dbs_checked'][value='yes']")
-    page.check("[name='staff.0.home_visit_trained'][value='yes']")
     page.fill("[name='staff.1.name']", "Bo Brown")
     page.fill("[name='staff.1.mobile']", "07700 900002")
     page.check("[name='staff.1.dbs_checked'][value='yes']")
@@ -94,7 +93,6 @@ def fill_risk_assessment(page: Any) -> None:
     page.fill("[name='planned_start']", "10:00")
     page.fill("[name='expected_return']", "11:00")
     page.check("[name='code_word_agreed'][value='yes']")
-    page.select_option("[name='travel_mode']", "on_foot")
 
 
 def test_the_whole_flow(browser: Any, live: LiveServer, shots: Path | None) -> None:
@@ -175,18 +173,37 @@ def test_the_whole_flow(browser: Any, live: LiveServer, shots: Path | None) -> N
     page.get_by_role("button", name="File the visit report").first.click()
     page.wait_for_url("**/forms/*")
     report = page.url.rsplit("/", 1)[1]
-    for name, value in (("reason", "Attendance has fallen."), ("date_of_birth", "01/05/2013"),
-                        ("who_was_home", "Mother"), ("discussed", "Attendance."),
-                        ("welfare_details", "A bruise on the arm."),
-                        ("arrival_time", "10:00"), ("leaving_time", "10:30")):
-        page.fill(f"[name='{name}']", value)
-    for name in ("dsl_consulted", "anyone_home", "other_methods_exhausted", "entered_property",
+    # the questions inside the home wait, folded, until someone is found at home
+    who = page.locator("[data-applies='who_was_home']")
+    expect(who).to_have_attribute("data-state", "skipped")
+    assert not page.is_visible("[name='who_was_home']")
+    staff.look("visit-report-new", axe=False)
+    page.check("[name='anyone_home'][value='no']")
+    expect(page.locator("[data-applies='letter_left']")).to_have_attribute("data-state", "shown")
+    page.check("[name='letter_left'][value='no']")
+    # someone answers the door after all: the questions open as they are answered, live
+    page.check("[name='anyone_home'][value='yes']")
+    expect(who).to_have_attribute("data-state", "shown")
+    # the answer given while nobody was home is kept, and says why
+    expect(page.locator("[data-applies='letter_left'] [data-kept]")).to_contain_text(
+        "does not apply, as somebody was home")
+    staff.look("visit-report-kept", axe=False)
+    # cleared: it folds away once the staff member has moved on (never under their finger)
+    page.locator("[data-applies='letter_left'] input[value='']").check()
+    for name in ("dsl_consulted", "other_methods_exhausted", "entered_property",
                  "adult_present", "welfare_concerns", "concerns_reported_to_dsl",
                  "pupil_seen"):
         page.check(f"[name='{name}'][value='yes']")
     page.check("[name='immediate_danger'][value='no']")
     page.select_option("[name='pupil_spoken_to']", "alone")
+    for name, value in (("reason", "Attendance has fallen."), ("date_of_birth", "01/05/2013"),
+                        ("who_was_home", "Mother"), ("discussed", "Attendance."),
+                        ("welfare_details", "A bruise on the arm."),
+                        ("arrival_time", "10:00"), ("leaving_time", "10:30")):
+        page.fill(f"[name='{name}']", value)
     page.locator("#save-state.saved").wait_for()
+    expect(page.locator("[data-applies='letter_left']")).to_have_attribute("data-state",
+                                                                           "skipped")
     staff.look("visit-report-filled")
     page.get_by_role("button", name="File the report").click()
     page.get_by_text("Filed", exact=True).first.wait_for()
