@@ -20,6 +20,7 @@ from docgen.documents.checkins import (
     visit_name,
     visit_window,
 )
+from docgen.documents.context import Words
 from docgen.policy import Policy
 from docgen.policy.assessments import AssessmentIndex, AssessmentSummary
 from docgen.report import Issue, Location, RecordResult, Severity
@@ -179,7 +180,7 @@ class BoardVisit:
 def missed_call_advice(visit: BoardVisit, policy: Policy) -> str:
     """What the policy says to do about a missed check-in."""
     who = "; ".join(f"{m.name} on {m.mobile}" if m.mobile else m.name for m in visit.form.staff)
-    head = "the Principal" if AuthoriserRole.DSL in policy.authorisers else "the headteacher"
+    head = Words(policy.wording)("the headteacher")  # "the Principal" at an ATT academy
     return (f"Call {who} now. If they cannot be contacted or located, tell {head} at once. "
             "Call the police (999) if there is concern for their welfare.")
 
