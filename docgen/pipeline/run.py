@@ -271,6 +271,12 @@ class _Pool:
             with contextlib.suppress(Exception):
                 process.kill()
         self._own.shutdown(wait=False, cancel_futures=True)
+        # let the pool's manager thread see its workers gone and close its pipes now: left
+        # running, it races the interpreter's exit (which writes to those pipes) and prints
+        # "Bad file descriptor"
+        manager = getattr(self._own, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(timeout=5)
 
 
 # --------------------------------------------------------------------------- the engine
