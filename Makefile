@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    := out
 
-.PHONY: demo test lint typecheck pytest docs samples templates clean sysdeps bench
+.PHONY: demo test lint typecheck pytest docs samples templates clean sysdeps bench browser
 
 $(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh
 	scripts/install-system-deps.sh
@@ -17,14 +17,20 @@ $(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh
 sysdeps:
 	scripts/install-system-deps.sh
 
+# The web app's browser tests drive Debian's Chromium, headless (installed when missing).
+browser:
+	scripts/install-system-deps.sh --browser
+
 # Validate every sample, then render them all into out/ (PDF and DOCX), with the
 # office check-in sheet for a day of visits. The invalid samples are meant to fail (exit 1).
 DEMO_RENDER = --to pdf --to docx --overwrite
 LETTERS = --school samples/westside-school.toml --overwrite --duplex --quiet
 demo: $(STAMP)
 	mkdir -p $(OUT)
-	$(BIN)/docgen template risk-assessment -o $(OUT)/risk-assessment.xlsx --overwrite
-	$(BIN)/docgen template visit-report -o $(OUT)/visit-report.xlsx --overwrite
+	$(BIN)/docgen template risk-assessment -o $(OUT)/risk-assessment.xlsx --overwrite \
+		--school samples/school.toml
+	$(BIN)/docgen template visit-report -o $(OUT)/visit-report.xlsx --overwrite \
+		--school samples/school.toml
 	$(BIN)/docgen validate samples/att/*.json --school samples/school.toml --quiet
 	$(BIN)/docgen validate samples/att/*.xlsx --school samples/school.toml --quiet
 	$(BIN)/docgen validate samples/westside/*.json samples/day-plan \
@@ -74,7 +80,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy docgen
 
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 # docgen against the raw libraries (WeasyPrint, docxtpl, openpyxl, LibreOffice) doing the same

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from docgen.config import SchoolConfig, find_school, load_school
-from docgen.documents.producers import CheckinProducer, FormProducer
+from docgen.documents.producers import BlankProducer, CheckinProducer, FormProducer
 from docgen.pipeline import Format, Producer, RendererSpec, RunResult, Settings, default_jobs, run
 from docgen.pipeline.progress import Progress
 from docgen.policy import Policy, load_policy
@@ -199,6 +199,33 @@ def render(
         if reg is not None and not isinstance(register, Register):
             reg.close()
     return batch.result
+
+
+def render_blank(
+    form: str,
+    out_dir: str | Path,
+    *,
+    formats: Iterable[Format] = ("pdf",),
+    school: SchoolConfig | str | Path | None = None,
+    policy: Policy | str | None = None,
+    overwrite: bool = False,
+    templates: Path | None = None,
+    register: bool | Path | Register = True,
+) -> BatchResult:
+    """Write the blank ``form`` (risk-assessment or visit-report) to fill in by hand: every
+    question the school's policy asks, in its words."""
+    chosen = resolve_school(school, policy)
+    settings = settings_for(chosen, out_dir, formats=formats, overwrite=overwrite, jobs=1,
+                            templates=templates)
+    producer = BlankProducer(form, chosen.config, chosen.policy)
+    result = BatchResult()
+    reg = open_register(chosen.config, register)
+    try:
+        result.run = run([], producer, settings, register=reg)
+    finally:
+        if reg is not None and not isinstance(register, Register):
+            reg.close()
+    return result
 
 
 def checkins(

@@ -5,19 +5,53 @@ academy."""
 from __future__ import annotations
 
 import difflib
+import io
 import string
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any, Literal
 
+from PIL import Image, ImageFile, UnidentifiedImageError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from docgen.files import FileProblem, read_regular
+from docgen.report import inert
+from docgen.settings_file import (
+    excerpt,
+    key_path,
+    listed,
+    read_text,
+    text_problems,
+    validation_problem,
+)
 
 DEFAULT_NAMING = "{date}_{form}_{surname}-{forename}"
 FILE_NAME = "school.toml"
 REGISTER_NAME = "docgen-register.sqlite"
 NAMING_FIELDS = ("date", "form", "surname", "forename", "pupil", "reference", "school")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")  # Word cannot embed SVG
+LOGO_FORMATS = ("PNG", "JPEG", "GIF")
 MAX_LOGO_BYTES = 2 * 1024 * 1024
+MAX_LOGO_SIDE = 4000  # pixels; decoded, 4000x4000 RGBA is 64 MB
+MAX_SCHOOL_BYTES = 100_000
+
+
+TEMPLATE_SUBFOLDERS = ("html", "css", "docx", "letters")
+
+
+def not_a_template_folder(folder: Path) -> str | None:
+    """Why ``folder`` cannot be a school's template folder, or None. A template folder is
+    laid out like docgen/templates and holds at least one of html/, css/, docx/, letters/:
+    a mistyped setting such as "/" or a home folder would otherwise have every run read the
+    whole of it (reruns digest the template folder to notice a changed template)."""
+    if not folder.is_dir():
+        return f"template folder {folder} does not exist."
+    if not any((folder / name).is_dir() for name in TEMPLATE_SUBFOLDERS):
+        return (f"{folder} is not a template folder: it has none of "
+                f"{', '.join(n + '/' for n in TEMPLATE_SUBFOLDERS)} (lay it out like docgen's "
+                "templates folder).")
+    return None
 
 
 class ConfigError(Exception):
@@ -67,7 +101,8 @@ class Documents(BaseModel):
         unknown = [f for f in fields if f not in NAMING_FIELDS]
         if unknown:
             raise ValueError(
-                f"unknown name field(s) {', '.join(unknown)}; use {', '.join(NAMING_FIELDS)}"
+                f"unknown name field(s) {', '.join(excerpt(f) for f in unknown[:5])}; use "
+                f"{', '.join(NAMING_FIELDS)}"
             )
         if any(spec or conversion for _, f, spec, conversion in parts if f is not None):
             raise ValueError("write fields plainly, e.g. {date}, without ':' or '!'")
@@ -234,44 +269,42 @@ SAMPLE_SCHOOL = SchoolConfig(
 
 
 def load_school(path: str | Path | None) -> SchoolConfig:
-    """Read a school.toml; without a path, the fictional sample school."""
+    """Read a school.toml; without a path, the fictional sample school. Whatever the path
+    points at, an error names the place (the key), never the file's lines."""
     if path is None:
         return SAMPLE_SCHOOL
     path = Path(path)
     try:
-        data: Any = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read it ({exc}).") from None
+        data: Any = tomllib.loads(read_text(path, max_bytes=MAX_SCHOOL_BYTES))
+    except FileProblem as exc:
+        raise ConfigError(f"{path}: {exc.message}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{path}: not valid TOML: {inert(str(exc))[:200]}") from None
+    bad_text = text_problems(data, multiline=False)
+    if bad_text:
+        raise ConfigError(f"{path}: {listed(bad_text)}")
     try:
         config = SchoolConfig.model_validate({**data, "source": path.resolve()})
     except ValidationError as exc:
-        problems = "; ".join(_problem(e) for e in exc.errors())
+        problems = listed([_problem(e) for e in exc.errors()])
         raise ConfigError(f"{path}: {problems}") from None
     folder = config.template_dir()
-    if folder is not None and not folder.is_dir():
-        raise ConfigError(f"{path}: template folder {folder} does not exist.")
+    problem = not_a_template_folder(folder) if folder is not None else None
+    if problem is not None:
+        raise ConfigError(f"{path}: documents.templates: {problem}")
     logo = config.school.logo
     if logo is not None:
-        resolved = (path.parent / logo).resolve()
-        if resolved.suffix.lower() not in LOGO_SUFFIXES:
-            raise ConfigError(f"{path}: the logo must be a {', '.join(LOGO_SUFFIXES)} file.")
-        if not resolved.is_file():
-            raise ConfigError(f"{path}: logo file {resolved} does not exist.")
-        if resolved.stat().st_size > MAX_LOGO_BYTES:
-            raise ConfigError(f"{path}: the logo is larger than 2 MB.")
+        resolved = check_logo(logo, path)
         school = config.school.model_copy(update={"logo": resolved})
         config = config.model_copy(update={"school": school})
     return config
 
 
 def _problem(error: Any) -> str:
-    """One problem with a school.toml, in words; a misspelt key gets "did you mean"."""
+    """One problem with a school.toml, in words; a misspelt key gets "did you mean". Keys and
+    values from the file are quoted short (it may be any file: never echo its content)."""
     loc = [str(p) for p in error["loc"]]
-    where = ".".join(loc) or "(top level)"
+    where = key_path(loc)
     if error["type"] == "extra_forbidden":
         model: Any = SchoolConfig
         for step in loc[:-1]:
@@ -285,7 +318,7 @@ def _problem(error: Any) -> str:
         guess = difflib.get_close_matches(loc[-1], known, n=1)
         hint = f"; did you mean '{guess[0]}'?" if guess else f"; known keys: {', '.join(known)}"
         return f"'{where}' is not a setting docgen knows{hint}"
-    return f"{where}: {error['msg']}"
+    return validation_problem(error)
 
 
 def find_school(start: Path | None = None) -> Path | None:
@@ -297,3 +330,55 @@ def find_school(start: Path | None = None) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def check_logo(written: Path, school_file: Path) -> Path:
+    """A logo both renderers can print: a real PNG, JPEG or GIF file, of a sane pixel size
+    (measured from its header, before any decoding: a 20000x20000 image decodes to 1.6 GB).
+    ``written`` is the path as school.toml gives it; returns it resolved."""
+    logo = (school_file.parent / written).resolve()
+    where = f"{school_file}: school.logo"
+    if written.suffix.lower() not in LOGO_SUFFIXES:
+        raise ConfigError(f"{where}: the logo must be a {', '.join(LOGO_SUFFIXES)} file.")
+    try:
+        data = read_regular(logo, max_bytes=MAX_LOGO_BYTES)
+    except FileProblem as exc:
+        if exc.too_large:
+            raise ConfigError(f"{where}: the logo is larger than 2 MB; use a smaller image."
+                              ) from None
+        if "no such file" in exc.message:
+            raise ConfigError(f"{where}: logo file {logo} does not exist.") from None
+        raise ConfigError(f"{where}: the logo {logo} {exc.message}") from None
+    # WeasyPrint, once imported, tells Pillow to accept truncated images for the whole
+    # process: a damaged logo must be refused whether or not a PDF was made before.
+    truncated_ok = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=LOGO_FORMATS) as image:
+                width, height = image.size
+                if width > MAX_LOGO_SIDE or height > MAX_LOGO_SIDE:
+                    raise ConfigError(
+                        f"{where}: the logo is {width}x{height} pixels; at most "
+                        f"{MAX_LOGO_SIDE}x{MAX_LOGO_SIDE} is used. Save it smaller (it prints "
+                        "16 mm high: 600 pixels is plenty)."
+                    )
+                image.load()  # decodes it: a damaged image fails here, not while printing
+    except ConfigError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ConfigError(
+            f"{where}: the logo {logo} has far more pixels than a logo needs; at most "
+            f"{MAX_LOGO_SIDE}x{MAX_LOGO_SIDE} is used. Save it smaller (it prints 16 mm high: "
+            "600 pixels is plenty)."
+        ) from None
+    except UnidentifiedImageError:
+        raise ConfigError(f"{where}: {logo} is not a PNG, JPEG or GIF image; save the logo "
+                          "as one of these.") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise ConfigError(f"{where}: the image {logo} is damaged ({type(exc).__name__}); save "
+                          "it again as PNG or JPEG.") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
+    return logo

@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,25 +17,59 @@ from anyascii import anyascii
 
 
 class OutputRefused(Exception):
-    """A file docgen will not write."""
+    """A file docgen will not write. ``reason`` is the message without the path."""
 
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path} {reason}")
         self.path = path
+        self.reason = reason
 
 
 class OutputExists(OutputRefused):
     """The target exists and overwriting was not asked for."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path, f"{path} already exists; use --overwrite to replace it")
+        super().__init__(path, "already exists; use --overwrite to replace it")
 
 
 class NotARegularFile(OutputRefused):
     """The target is a link, a device or a folder: never replaced, even with overwrite."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, f"{path} is not a regular file; docgen will not replace it")
+    def __init__(self, path: Path, kind: str = "not a regular file") -> None:
+        super().__init__(
+            path, f"is {kind}, which docgen never replaces, even with --overwrite; move it "
+            "away or write somewhere else"
+        )
+
+
+def _what_is(path: Path) -> str | None:
+    """What stands at ``path`` if it is not a regular file (a link is never followed)."""
+    try:
+        mode = path.lstat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def check_target(path: Path, *, overwrite: bool = False) -> None:
+    """Raise the reason docgen will not write ``path``, if any: something that is not a
+    regular file stands there (whatever ``overwrite`` says), or a file and ``overwrite`` is
+    off. One check, so that the reason given is the real one."""
+    kind = _what_is(path)
+    if kind is not None:
+        raise NotARegularFile(path, kind)
+    if not overwrite and path.exists():
+        raise OutputExists(path)
 
 
 TMP_SUFFIX = ".docgen-tmp"
@@ -92,10 +127,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *,
     ``write`` runs: the final step is a hard link, which fails if the name is taken.
     """
     path = Path(path)
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise NotARegularFile(path)
-    if not overwrite and path.exists():
-        raise OutputExists(path)
+    check_target(path, overwrite=overwrite)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     os.close(fd)

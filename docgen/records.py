@@ -1,24 +1,31 @@
 """From files to forms: pick the form for each JSON object or workbook sheet, map workbook
 headers to the form's columns, and validate each record. Policy checks come after, in
-``docgen.validate``."""
+``docgen.validate``.
+
+A workbook sheet is read in either layout ``docgen template`` writes, told apart by what it
+holds: a table (a header row naming the form's columns, one visit per row, streamed row by
+row) or a form (the questions down column A, the answers in column B, one visit per sheet)."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 from pydantic_core import ErrorDetails
 
+from docgen.files import not_regular
 from docgen.inputs import Cell, Row, UnreadableInput, Workbook, kind_of, read_json
+from docgen.inputs.xlsx_merges import merged_in_row, merged_ranges
 from docgen.report import (
     FileResult,
     Issue,
     Location,
     RecordResult,
     Severity,
+    json_path,
     make_issue,
     printable,
 )
@@ -36,8 +43,20 @@ from docgen.schemas.columns import (
 )
 from docgen.schemas.fields import Path as FieldPath
 from docgen.schemas.fields import label_for_path
-from docgen.schemas.parse import Place, json_locator, prune_blank, validate_form
-from docgen.schemas.types import fold
+from docgen.schemas.parse import (
+    Place,
+    drop_not_applicable,
+    json_locator,
+    prune_blank,
+    validate_form,
+)
+from docgen.schemas.types import (
+    blank_text,
+    describe_character,
+    fold,
+    forbidden_character,
+    is_not_applicable,
+)
 
 HEADER_SEARCH_ROWS = 10
 
@@ -70,9 +89,10 @@ class FileRecords:
 
     def _records(self) -> Iterator[RecordResult]:
         path, name = self.path, self.name
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():  # a link is reported when read
             raise UnreadableInput(name, "matches no files." if any(c in name for c in "*?[")
                                   else "no such file.")
+        _regular(path)
         kind = kind_of(path)
         if kind == "json":
             if self.sheet:
@@ -97,6 +117,17 @@ def load_file(path: str | Path, *, form: str | None = None,
     result = reader.result()
     result.records = records
     return result
+
+
+def _regular(path: Path) -> None:
+    """Refuse a pipe, a device or a folder by what it is, whatever its name."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError):
+        return  # a link loop or a broken link: the reader says which
+    problem = not_regular(mode)
+    if problem is not None:
+        raise UnreadableInput(str(path), problem.message)
 
 
 def _wrong_kind(path: Path) -> str:
@@ -148,11 +179,38 @@ def json_record(name: str, data: Any, path: str = "$", form: str | None = None) 
     if declared and form and declared != form:
         return _failed(where.with_(path=f"{path}.form"), declared, "wrong-form",
                        f"This record is a '{declared}' but --form {form} was given.")
+    broken = _broken_keys(data, path)
+    if broken:
+        issues = [make_issue(
+            "invalid-key",
+            f"The key '{printable(key)}' {describe_character(ch)}; retype the key.",
+            where.with_(path=at),
+        ) for at, key, ch in broken]
+        return RecordResult(where, form_name, None, issues, _guess_label(data))
     model = FORMS[form_name]
     locate = json_locator(model, Location(file=name), path)
-    parsed, issues = validate_form(model, prune_blank({**data, "form": form_name}), locate)
+    given = drop_not_applicable(model, prune_blank({**data, "form": form_name}))
+    parsed, issues = validate_form(model, given, locate)
     label = parsed.record_label() if parsed else _guess_label(data)
     return RecordResult(where, form_name, parsed, issues, label, locate)
+
+
+def _broken_keys(data: Any, path: str) -> list[tuple[str, str, str]]:
+    """Keys no field could be named by (a lone surrogate, a control character): where each
+    is, the key, and the character. Validation would only say the object is not valid."""
+    found = []
+    stack: list[tuple[Any, str]] = [(data, path)]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, dict):
+            for key, value in reversed(list(node.items())):
+                bad = next((ch for ch in key if forbidden_character(ch)), None)
+                if bad is not None:
+                    found.append((json_path([key], at), key, bad))
+                stack.append((value, json_path([key], at)))
+        elif isinstance(node, list):
+            stack.extend((v, f"{at}[{i}]") for i, v in reversed(list(enumerate(node))))
+    return found
 
 
 def _known_forms() -> str:
@@ -175,12 +233,37 @@ def _workbook_records(path: Path, form: str | None, sheet: str | None,
                       issues: list[Issue]) -> Iterator[RecordResult]:
     name = str(path)
     with Workbook(path) as wb:
-        for model, title in _choose_sheets(wb, form, sheet):
-            yield from read_table(model, wb, title, name, issues)
+        for model, title, layout in _choose_sheets(wb, form, sheet):
+            if layout == "form":
+                record = read_form_sheet(model, wb, title, name)
+                if record is not None:
+                    yield record
+            else:
+                yield from read_table(model, wb, title, name, issues)
+
+
+Layout = Literal["table", "form"]  # as ``docgen.workbook`` writes them
+
+
+def _form_layout(wb: Workbook, title: str) -> type[FormModel] | None:
+    """The form a sheet in the form layout holds (its questions down column A), or None when
+    the sheet is not one: a table's header row names more columns in one row than column A
+    does in its first rows."""
+    head = wb.head(title, HEADER_SEARCH_ROWS)
+    best, best_score = None, 0
+    for model in FORMS.values():
+        keys = columns_by_key(model)
+        down = sum(1 for row in head for c in row.cells[:1]
+                   if c.column == "A" and isinstance(c.value, str)
+                   and fold_header(c.value) in keys)
+        _, across = _find_header(model, head)
+        if down >= 3 and down > across and down > best_score:
+            best, best_score = model, down
+    return best
 
 
 def _choose_sheets(wb: Workbook, form: str | None,
-                   sheet: str | None) -> list[tuple[type[FormModel], str]]:
+                   sheet: str | None) -> list[tuple[type[FormModel], str, Layout]]:
     wanted = [FORMS[form]] if form else list(FORMS.values())
     names = wb.sheet_names
     if sheet is not None:
@@ -188,22 +271,31 @@ def _choose_sheets(wb: Workbook, form: str | None,
             raise UnreadableInput(
                 wb.name, f"has no sheet '{sheet}'. Its sheets are: {', '.join(names)}."
             )
+        as_form = _form_layout(wb, sheet)
+        if as_form is not None and as_form in wanted:
+            return [(as_form, sheet, "form")]
         by_title = [m for m in wanted if fold(m.sheet_title) == fold(sheet)]
         model = by_title[0] if by_title else _best_form(wb, sheet, wanted)
         if model is None:
             raise UnreadableInput(
                 wb.name, f"sheet '{sheet}' has no header row naming the form's columns."
             )
-        return [(model, sheet)]
-    chosen = [
-        (m, title) for title in names for m in wanted if fold(m.sheet_title) == fold(title)
-    ]
-    if chosen:
-        return chosen
-    for title in names:
+        return [(model, sheet, "table")]
+    # every sheet in the form layout is a visit; of the others, the sheets named as a form's
+    # table, or else the first sheet whose header row names a form's columns
+    forms = {title: _form_layout(wb, title) for title in names}
+    chosen: list[tuple[type[FormModel], str, Layout]] = [
+        (model, title, "form") for title, model in forms.items() if model in wanted]
+    tables = [title for title, model in forms.items() if model is None]
+    named: list[tuple[type[FormModel], str, Layout]] = [
+        (m, title, "table") for title in tables for m in wanted
+        if fold(m.sheet_title) == fold(title)]
+    if chosen or named:
+        return sorted(chosen + named, key=lambda found: names.index(found[1]))
+    for title in tables:
         model = _best_form(wb, title, wanted)
         if model is not None:
-            return [(model, title)]
+            return [(model, title, "table")]
     expected = " or ".join(f"'{m.sheet_title}'" for m in wanted)
     raise UnreadableInput(
         wb.name,
@@ -261,7 +353,11 @@ def read_table(
             "names. Copy the header row from a fresh `docgen template "
             f"{model.form_name}`.",
         )
+    first = len(issues)
     mapping, missing = _map_header(model, header.cells, here, issues)
+    if missing:  # merged header cells are the likely reason: say so first
+        required = any(c.required and c.path in missing for c in columns(model))
+        issues[first:first] = _merged_header(here, header.number, required)
     letters = {column.path: letter for letter, column in mapping.items()}
     for row in itertools.chain(head, rows):
         if row.number <= header.number:
@@ -319,6 +415,22 @@ def _map_header(
     return mapping, missing
 
 
+def _merged_header(here: Location, row: int, required_missing: bool) -> list[Issue]:
+    """Merged cells in the header row: the reason columns are missing, and how to fix it."""
+    out = []
+    for ref in merged_in_row(merged_ranges(Path(here.file), here.sheet or ""), row):
+        first = ref.split(":")[0].rstrip("0123456789")
+        out.append(make_issue(
+            "merged-header",
+            f"The header cells {ref} are merged, so only the first of them keeps its header and "
+            "the columns after it are not read. Unmerge them (select the cells, then Home > "
+            "Merge & Center > Unmerge Cells) and type each column's header in its own cell.",
+            here.with_(row=row, column=first),
+            severity=Severity.ERROR if required_missing else Severity.WARNING,
+        ))
+    return out
+
+
 def _row_record(
     model: type[FormModel],
     cells: list[Cell],
@@ -333,32 +445,54 @@ def _row_record(
     used = False
     for cell in cells:
         column = mapping.get(cell.column)
-        if column is None:
-            continue
+        if column is None or (isinstance(cell.value, str) and blank_text(cell.value)):
+            continue  # not a column of the form, or nothing visible in it (a blank answer)
         used = True
-        if cell.formula:
-            where = row.with_(column=cell.column)
-            issues.append(make_issue(
-                "formula",
-                "This cell holds a formula; docgen never evaluates formulas. Type the value "
-                "itself (copy the cell and Paste Special > Values).",
-                where, field=column.header, value=None if column.no_echo else cell.value,
-            ))
-            unusable.add(column.path)
-            continue
-        if cell.excel_error:
-            where = row.with_(column=cell.column)
-            issues.append(make_issue(
-                "excel-error",
-                f"The cell shows the Excel error {cell.value}; type the value itself.",
-                where, field=column.header,
-            ))
-            unusable.add(column.path)
-            continue
-        value = cell.value.strip() if isinstance(cell.value, str) else cell.value
-        set_path(data, column.path, value)
+        ok, value = _value_of(cell, column, row.with_(column=cell.column), issues, unusable)
+        if ok:
+            set_path(data, column.path, value)
     if not used:
         return None  # a row with nothing in the form's columns: notes beside the table
+
+    def cell_of(path: FieldPath) -> Location | None:
+        letter = letters.get(path)
+        return row.with_(column=letter) if letter else None
+
+    return _record(model, data, issues, unusable, missing, row, cell_of)
+
+
+def _value_of(cell: Cell, column: Column, where: Location, issues: list[Issue],
+              unusable: set[FieldPath]) -> tuple[bool, Any]:
+    """A cell's value for ``column``: (False, None) when it is a formula or an Excel error
+    (reported in ``issues``), or an optional "n/a" (left blank)."""
+    if cell.formula:
+        issues.append(make_issue(
+            "formula",
+            "This cell holds a formula; docgen never evaluates formulas. Type the value "
+            "itself (copy the cell and Paste Special > Values).",
+            where, field=column.header, value=None if column.no_echo else cell.value,
+        ))
+        unusable.add(column.path)
+        return False, None
+    if cell.excel_error:
+        issues.append(make_issue(
+            "excel-error",
+            f"The cell shows the Excel error {cell.value}; type the value itself.",
+            where, field=column.header,
+        ))
+        unusable.add(column.path)
+        return False, None
+    value = cell.value.strip() if isinstance(cell.value, str) else cell.value
+    if not column.required and is_not_applicable(value):
+        return False, None  # "n/a" or "-" in an optional cell: left blank
+    return True, value
+
+
+def _record(model: type[FormModel], data: dict[str, Any], issues: list[Issue],
+            unusable: set[FieldPath], missing: set[FieldPath], where: Location,
+            cell_of: Callable[[FieldPath], Location | None]) -> RecordResult:
+    """Validate one workbook record (a row of a table, or a form sheet): ``cell_of`` says
+    which cell holds the answer at a column's path."""
     slot_of = compact_slots(model, data)
     by_path = columns_by_path(model)
 
@@ -366,10 +500,10 @@ def _row_record(
         wpath = workbook_path(path, slot_of)
         column = by_path.get(wpath) or first_column_under(model, wpath)
         if column is None:
-            return Place(row, label_for_path(model, wpath))
-        letter = letters.get(column.path)
+            return Place(where, label_for_path(model, wpath))
+        cell = cell_of(column.path)
         label = column.header if column.path == wpath else label_for_path(model, wpath)
-        return Place(row.with_(column=letter) if letter else row, label)
+        return Place(cell or where, label)
 
     # A missing required column is reported once for the file, a formula once for its cell:
     # not again as a blank answer (nor as too few staff) on every row. Only errors that such an
@@ -388,6 +522,54 @@ def _row_record(
     issues.extend(field_issues)
     name = data.get("pupil_name")
     label = parsed.record_label() if parsed else (str(name)[:60] if name else "")
-    return RecordResult(row, model.form_name, parsed if not issues else None, issues, label,
+    no_errors = not any(i.is_error for i in issues)  # a warning (text changed) keeps the form
+    return RecordResult(where, model.form_name, parsed if no_errors else None, issues, label,
                         locate)
+
+
+def read_form_sheet(model: type[FormModel], wb: Workbook, title: str,
+                    file: str) -> RecordResult | None:
+    """A sheet in the form layout as one validated record of ``model``: each row whose
+    column A names a question of the form gives its answer in column B. A question given
+    twice is an error at its second row; a row that names no question is passed over (the
+    title, a section heading, a note). A sheet with no answer at all (a fresh template) is
+    no record."""
+    here = Location(file=file, sheet=title)
+    keys = columns_by_key(model)
+    data: dict[str, Any] = {}
+    issues: list[Issue] = []
+    unusable: set[FieldPath] = set()
+    rows_of: dict[FieldPath, int] = {}
+    for row in wb.rows(title):
+        first = row.cells[0]
+        if first.column != "A" or not isinstance(first.value, str):
+            continue
+        column = keys.get(fold_header(first.value))
+        if column is None:
+            continue
+        if column.path in rows_of:
+            issues.append(make_issue(
+                "duplicate-column",
+                f"'{column.header}' is asked twice (rows {rows_of[column.path]} and "
+                f"{row.number}). Delete one.",
+                here.with_(row=row.number, column="A"), field=column.header,
+            ))
+            continue
+        rows_of[column.path] = row.number
+        answer = next((c for c in row.cells if c.column == "B"), None)
+        if answer is None or (isinstance(answer.value, str) and blank_text(answer.value)):
+            continue
+        ok, value = _value_of(answer, column, here.with_(row=row.number, column="B"), issues,
+                              unusable)
+        if ok:
+            set_path(data, column.path, value)
+
+    if not data and not issues and not unusable:
+        return None
+
+    def cell_of(path: FieldPath) -> Location | None:
+        number = rows_of.get(path)
+        return here.with_(row=number, column="B") if number else None
+
+    return _record(model, data, issues, unusable, set(), here, cell_of)
 

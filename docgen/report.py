@@ -91,8 +91,8 @@ def json_path(steps: Iterable[str | int], root: str = "") -> str:
             out += f"[{step}]"
         elif step.isidentifier():
             out += f".{step}"
-        else:
-            out += "[" + json.dumps(step, ensure_ascii=False) + "]"
+        else:  # inert: a key may hold a lone surrogate or an invisible character
+            out += "[" + inert(json.dumps(step, ensure_ascii=False)) + "]"
     return out
 
 
@@ -298,6 +298,7 @@ class FileResult:
     issues: list[Issue] = field(default_factory=list)  # file-level: headers, unreadable
     unreadable: bool = False
     tally: Tally = field(default_factory=Tally)
+    skipped: str = ""  # why a file found in a folder is not read (not a form file)
 
     def __post_init__(self) -> None:
         if self.records and not self.tally.records:
@@ -322,6 +323,7 @@ class FileResult:
             "path": self.path,
             "valid": self.ok,
             "unreadable": self.unreadable,
+            "skipped": self.skipped or None,
             "issues": [i.to_dict() for i in self.issues],
             "records": [r.to_dict() for r in self.records],
         }
@@ -346,9 +348,12 @@ def exit_code(files: Iterable[FileResult]) -> int:
 
 def stats(files: Iterable[FileResult]) -> dict[str, int]:
     """Counts over files: their records, errors and warnings."""
-    out = {"files": 0, "unreadable_files": 0, "records": 0, "valid_records": 0,
-           "invalid_records": 0, "errors": 0, "warnings": 0}
+    out = {"files": 0, "unreadable_files": 0, "skipped_files": 0, "records": 0,
+           "valid_records": 0, "invalid_records": 0, "errors": 0, "warnings": 0}
     for f in files:
+        if f.skipped:
+            out["skipped_files"] += 1
+            continue
         t = f.tally
         file_errors = sum(i.is_error for i in f.issues)
         out["files"] += 1

@@ -75,7 +75,7 @@ class ProblemsOnly:
             self.out.record(record)
 
     def end_file(self, result: FileResult) -> None:
-        if self._open or result.issues or not result.ok:
+        if self._open or result.issues or not result.ok or result.skipped:
             self._ensure_open()
             self.out.end_file(result)
 
@@ -107,6 +107,8 @@ def file_verdict(result: FileResult, style: Style = _plain) -> str:
     ``... unreadable``."""
     t = result.tally
     name = inert(PurePath(result.path).name or result.path)
+    if result.skipped:
+        return f"{name}: {style('skipped', fg='yellow')} ({inert(result.skipped)})"
     if result.unreadable:
         state = style("unreadable", fg="red", bold=True)
         read = f" ({_plural(t.records, 'record')} read before it)" if t.records else ""
@@ -128,14 +130,16 @@ def summary(files: Iterable[FileResult], policy: str | None = None) -> str:
     ]
     if s["unreadable_files"]:
         parts.append(f"{s['unreadable_files']} unreadable")
+    if s["skipped_files"]:
+        parts.append(f"{_plural(s['skipped_files'], 'other file')} skipped")
     shown = f" Policy: {policy}." if policy else ""
     return "; ".join(parts) + "." + shown
 
 
 def record_lines(record: RecordResult, style: Style = _plain) -> list[str]:
     where = record.location
-    if where.sheet:
-        place = f"sheet '{inert(where.sheet)}' row {where.row}"
+    if where.sheet:  # a row of a table, or a sheet that is one form
+        place = f"sheet '{inert(where.sheet)}'" + (f" row {where.row}" if where.row else "")
     else:
         place = f"{where.short()} {record.form_name or ''}".rstrip()
     counts = []

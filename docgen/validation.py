@@ -21,7 +21,8 @@ from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
-from docgen.inputs import discover, kind_of
+from docgen.glyphs import glyph_warnings
+from docgen.inputs import find_inputs, kind_of
 from docgen.policy import CheckContext, Policy, active_rules, check_form, load_policy
 from docgen.policy.assessments import (
     AssessmentIndex,
@@ -105,12 +106,18 @@ class Checker:
         record.issues.sort(key=_reading_order)
 
     def __iter__(self) -> Iterator[CheckedFile]:
-        files = discover(self.paths)
+        found = find_inputs(self.paths)
+        files = [path for path, skipped in found if not skipped]
         if not files:
+            yield from (CheckedFile.skipped(path, why) for path, why in found)
             yield CheckedFile.nothing_found(self.paths)
+            return
         self.ctx = replace(self.ctx, assessments=self.assessments(files))
-        for path in files:
-            yield CheckedFile(FileRecords(path, form=self.form, sheet=self.sheet), self)
+        for path, why in found:
+            if why:  # listed, so that nothing in a folder is passed over in silence
+                yield CheckedFile.skipped(path, why)
+            else:
+                yield CheckedFile(FileRecords(path, form=self.form, sheet=self.sheet), self)
 
     def assessments(self, files: Sequence[Path]) -> AssessmentLookup | None:
         """The first pass: a summary of every risk assessment of the run that parses, by
@@ -146,6 +153,11 @@ class CheckedFile:
         self._checker = checker
         self._result = result or FileResult(path=reader.name if reader else "")
         self.path = self._result.path
+
+    @classmethod
+    def skipped(cls, path: Path, why: str) -> CheckedFile:
+        """A file found in a folder that is not read, and why (another kind of file)."""
+        return cls(None, None, FileResult(path=str(path), skipped=why))
 
     @classmethod
     def nothing_found(cls, paths: Iterable[str | Path]) -> CheckedFile:
@@ -186,6 +198,7 @@ def check_record(record: RecordResult, policy: Policy, ctx: CheckContext,
     values is right cannot be known."""
     if record.form is not None and record.locate is not None:
         record.issues.extend(check_form(record.form, policy, record.locate, ctx, rules))
+        record.issues.extend(glyph_warnings(record.form, record.locate))
     file_errors = [i for i in file_issues if i.is_error]
     if file_errors:
         record.issues.append(make_issue(

@@ -64,8 +64,10 @@ MARGIN = 1020  # 18 mm
 LABEL_SHARE = 0.35
 LONG_OPTIONS = 50  # tick boxes whose labels total more characters print one per line
 LONG_ROW = 600  # answers longer than this may split across pages
+MANY_OPTIONS = 8  # tick boxes, one per line, that may split across pages
 LONG_GRID_CELL = 200  # the same, in a grid of narrow columns (one that names its widths)
 SPACES = "\u00a0\u00a0 "  # between inline tick boxes
+NO_BREAK = "\u00a0"
 
 AnyBlock = Any  # python-docx containers: Document, _Cell, _Header, _Footer
 
@@ -153,7 +155,7 @@ def setup_styles(doc: Any, landscape: bool = False) -> None:
     heading.element.get_or_add_pPr().append(shade(NAVY))
     heading.element.get_or_add_pPr().append(el("w:outlineLvl", val="0"))
     add("Form Caption", size=10, bold=True, color=NAVY, before=100, after=60, keep_next=True)
-    add("Form Label", size=10, color=INK)
+    add("Form Label", size=10, bold=True, color=INK)
     add("Form Answer", size=10)
     blank = add("Form Blank", size=10, line=400, rule="exact")
     blank.element.get_or_add_pPr().append(
@@ -163,6 +165,13 @@ def setup_styles(doc: Any, landscape: bool = False) -> None:
     add("Form Matrix Head", size=8, bold=True, color=NAVY)
     add("Form Matrix", size=8, line=240)
     add("Form Small", size=8, color=GREY, before=40)
+    add("Form Not Applicable", size=8.5, italic=True, color=GREY, before=40)
+    add("Form Footnote", size=8, color=GREY, before=40)
+    notes_head = add("Form Notes Head", size=8.5, bold=True, color=NAVY, left=170)
+    notes = add("Form Notes", size=8.5, color=GREY, left=170, after=30)
+    for style in (notes_head, notes):  # a rule down the left, as the PDF's notes
+        style.element.get_or_add_pPr().append(
+            borders("w:pBdr", RULE, 12, 6, sides=("left",)))
     add("Form Tag", size=7, color="7F7F7F")
     add("Form Spacer", size=4, line=240)
     add("Form Warning Head", size=10, bold=True, color=WARN_INK, after=60)
@@ -174,7 +183,8 @@ def setup_styles(doc: Any, landscape: bool = False) -> None:
     add("Form Marking", size=9, bold=True, color=INK, align="center", after=60, spacing=20)
     add("Form School", size=13, bold=True, color=NAVY)
     add("Form School Detail", size=8, color=GREY)
-    footer = add("Form Footer", size=8, color=GREY, align="center", before=60)
+    add("Form Running", size=8, color=GREY)
+    footer = add("Form Footer", size=8, color=GREY, before=60)
     footer.element.get_or_add_pPr().append(
         borders("w:pBdr", RULE, 4, 4, sides=("top",)))
 
@@ -288,7 +298,9 @@ def answer(flow: Flow, a: str, style: str) -> None:
     flow.tag(f"{{%p elif {a}.paragraphs %}}")
     flow.tag(f"{{%p for text in {a}.paragraphs %}}")
     paragraph = flow.p(style)
-    bold_if(paragraph.add_run("{{ text }}"), f"{a}.emphasis or {a}.header")
+    # a phone number or a registration stays on one line: its spaces do not break
+    bold_if(paragraph.add_run(f"{{{{ text|replace(' ', '{NO_BREAK}') if {a}.unbroken "
+                              "else text }}"), f"{a}.emphasis or {a}.header")
     flow.tag("{%p endfor %}")
     flow.tag("{%p else %}")
     flow.p(style)
@@ -406,8 +418,8 @@ def fields_table(flow: Flow, width: int) -> None:
     tbl = table(flow.container, 3, [label, width - label])
     loop_row(tbl, 0, "{%tr for row in block.rows %}")
     row = tbl.rows[1]
-    row_props(row, cant_split=f"{{{{ 'false' if (row.answer.text|length) > {LONG_ROW} "
-                               "else 'true' }}")
+    row_props(row, cant_split=f"{{{{ 'false' if (row.answer.text|length) > {LONG_ROW} or "
+                               f"(row.answer.options|length) > {MANY_OPTIONS} else 'true' }}}}")
     left, right = row.cells
     cell_props(left, fill=LABEL_FILL)
     Flow(left).p("Form Label", "{{ row.label }}")
@@ -449,11 +461,11 @@ def grid_table(flow: Flow, width: int, *, matrix: bool) -> None:
     answer(Flow(middle), "cell", body_style)
     Flow(last).tag("{%tc endfor %}")
     loop_row(tbl, 3, "{%tr endfor %}")
-    if matrix:
-        flow.p("Form Small", "Bold cells on a shaded background differ from the generic "
-                             "risk assessment.")
-    else:
-        spacer(flow)
+    flow.tag("{%p if block.grid.legend %}")
+    flow.p("Form Small", "{{ block.grid.legend }}")
+    flow.tag("{%p else %}")
+    spacer(flow)
+    flow.tag("{%p endif %}")
 
 
 def alerts_box(flow: Flow, width: int) -> None:
@@ -475,6 +487,17 @@ def alerts_box(flow: Flow, width: int) -> None:
     inner.p("Form Citation", "{{ a.citation }}")
     inner.tag("{%p endif %}")
     inner.tag("{%p endfor %}")
+    spacer(flow)
+    flow.tag("{%p endif %}")
+
+
+def notes_box(flow: Flow) -> None:
+    """The form's own notes from the school's policy, under the title."""
+    flow.tag("{%p if doc.instructions %}")
+    flow.p("Form Notes Head", "{{ doc.instructions_heading }}")
+    flow.tag("{%p for note in doc.instructions %}")
+    flow.p("Form Notes", "{{ note }}")
+    flow.tag("{%p endfor %}")
     spacer(flow)
     flow.tag("{%p endif %}")
 
@@ -502,9 +525,17 @@ def warnings_box(flow: Flow, width: int) -> None:
     flow.tag("{%p endif %}")
 
 
+def keep_with_next(cell: Any) -> None:
+    """Every paragraph of the cell kept with the next: Word keeps a table whose rows all say
+    so on one page (the sign-off never splits)."""
+    for paragraph in cell.paragraphs:
+        ppr = paragraph._p.get_or_add_pPr()
+        ppr.append(el("w:keepNext"))
+
+
 def signoff_table(flow: Flow, width: int) -> None:
     flow.tag("{%p if doc.signoffs %}")
-    flow.p("Heading 1", "Sign-off")
+    flow.p("Heading 1", "Signatures")
     role = round(width * LABEL_SHARE)
     date = round(width * 0.16)
     name = (width - role - date) // 2
@@ -530,6 +561,8 @@ def signoff_table(flow: Flow, width: int) -> None:
     for cell in (sign_cell, date_cell):
         cell_props(cell, valign="bottom")
         Flow(cell).p("Form Blank")
+    for cell in (*header.cells, *row.cells):
+        keep_with_next(cell)
     loop_row(tbl, 3, "{%tr endfor %}")
     spacer(flow)
     flow.tag("{%p endif %}")
@@ -544,6 +577,7 @@ def body(doc: Any, width: int) -> None:
     flow.tag("{%p else %}")
     flow.p("Form Spacer")
     flow.tag("{%p endif %}")
+    notes_box(flow)
     warnings_box(flow, width)
     flow.tag("{%p for section in doc.sections %}")
     flow.tag("{%p if section.title %}")
@@ -563,6 +597,12 @@ def body(doc: Any, width: int) -> None:
     flow.tag("{%p endif %}")
     flow.tag("{%p endif %}")
     flow.tag("{%p endfor %}")
+    flow.tag("{%p for line in section.not_applicable %}")
+    flow.p("Form Not Applicable", "{{ line }}")
+    flow.tag("{%p endfor %}")
+    flow.tag("{%p for note in section.footnotes %}")
+    flow.p("Form Footnote", "{{ note }}")
+    flow.tag("{%p endfor %}")
     flow.tag("{%p endfor %}")
     signoff_table(flow, width)
     flow.tag("{%p for note in doc.notes %}")
@@ -573,37 +613,64 @@ def body(doc: Any, width: int) -> None:
 # --------------------------------------------------------------------------- header, footer
 
 
-def header(section: Any, width: int) -> None:
-    part = section.header
+def masthead(part: Any, width: int) -> None:
+    """The first page's header, as the PDF's masthead: the logo on the left, the school's
+    name and details beside it, the marking on the right."""
     part.is_linked_to_previous = False
-    flow = Flow(part)
-    flow.p("Form Marking", "{{ doc.marking }}")
-    logo = round(width * 0.3)
-    tbl = table(part, 1, [width - logo, logo], rule=NAVY, inside=False, width=width)
+    logo = round(width * 0.2)
+    marking = round(width * 0.25)
+    tbl = table(part, 1, [logo, width - logo - marking, marking], rule=NAVY, inside=False,
+                width=width)
     tblpr = tbl._tbl.tblPr
     replace_child(tblpr, borders("w:tblBorders", NAVY, 12, 0, sides=("bottom",)))
     margins = tblpr.find(qn("w:tblCellMar"))
     for side in ("left", "right"):
         margins.find(qn(f"w:{side}")).set(qn("w:w"), "0")
-    left, right = tbl.rows[0].cells
-    cell_props(left, valign="bottom")
-    cell_props(right, valign="bottom")
-    details = Flow(left)
-    details.p("Form School", "{{ doc.school.name }}")
-    details.p("Form School Detail",
-              "{{ doc.school.address }}{% if doc.school.address and doc.school.phone %}"
-              " · {% endif %}{% if doc.school.phone %}Tel {{ doc.school.phone }}{% endif %}")
-    details.tag("{%p if doc.school.trust %}")
-    details.p("Form School Detail", "{{ doc.school.trust }}")
-    details.tag("{%p endif %}")
-    logos = Flow(right)
+    logo_cell, details_cell, marking_cell = tbl.rows[0].cells
+    cell_props(logo_cell, valign="center")
+    cell_props(details_cell, valign="center")
+    cell_props(marking_cell, valign="top")
+    logos = Flow(logo_cell)
     logos.tag("{%p if logo %}")
-    paragraph = logos.p("Form School Detail", "{{ logo }}")
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    logos.p("Form School Detail", "{{ logo }}")
     logos.tag("{%p else %}")
     logos.p("Form School Detail")
     logos.tag("{%p endif %}")
+    details = Flow(details_cell)
+    details.p("Form School", "{{ doc.school.name }}")
+    details.tag("{%p if doc.school.trust %}")
+    details.p("Form School Detail", "{{ doc.school.trust }}")
+    details.tag("{%p endif %}")
+    details.p("Form School Detail",
+              "{{ doc.school.address }}{% if doc.school.address and doc.school.phone %}"
+              " · {% endif %}{% if doc.school.phone %}Tel. {{ doc.school.phone }}{% endif %}")
+    marks = Flow(marking_cell)
+    paragraph = marks.p("Form Marking", "{{ doc.marking }}")
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     part.add_paragraph(style="Form Spacer")
+
+
+def running_header(part: Any, width: int) -> None:
+    """The header of the other pages: the school on the left, the marking on the right."""
+    part.is_linked_to_previous = False
+    paragraph = Flow(part).p("Form Running", "{{ doc.school.name }}")
+    paragraph._p.get_or_add_pPr().append(
+        _tabs_right(width))
+    paragraph.add_run("\t")
+    paragraph.add_run("{{ doc.marking }}").bold = True
+    part.add_paragraph(style="Form Spacer")
+
+
+def _tabs_right(position: int) -> Any:
+    tabs = el("w:tabs")
+    tabs.append(el("w:tab", val="right", pos=str(position)))
+    return tabs
+
+
+def header(section: Any, width: int) -> None:
+    section.different_first_page_header_footer = True
+    masthead(section.first_page_header, width)
+    running_header(section.header, width)
 
 
 def field(paragraph: Any, instruction: str, placeholder: str) -> None:
@@ -623,14 +690,16 @@ def field(paragraph: Any, instruction: str, placeholder: str) -> None:
 
 
 def footer(section: Any) -> None:
-    part = section.footer
-    part.is_linked_to_previous = False
-    paragraph = Flow(part).p("Form Footer", "{{ doc.title }} · {{ doc.subject }} · Page ")
-    field(paragraph, "PAGE", "1")
-    paragraph.add_run(" of ")
-    field(paragraph, "NUMPAGES", "1")
-    paragraph.add_run(" · ")
-    paragraph.add_run("{{ doc.marking }}").bold = True
+    """Every page's footer, as the PDF's: school, form, pupil, page, marking."""
+    for part in (section.first_page_footer, section.footer):
+        part.is_linked_to_previous = False
+        paragraph = Flow(part).p(
+            "Form Footer", "{{ doc.school.name }} · {{ doc.title }} · {{ doc.subject }} · Page ")
+        field(paragraph, "PAGE", "1")
+        paragraph.add_run(" of ")
+        field(paragraph, "NUMPAGES", "1")
+        paragraph.add_run(" · ")
+        paragraph.add_run("{{ doc.marking }}").bold = True
 
 
 # --------------------------------------------------------------------------- the package
@@ -681,8 +750,10 @@ def prune_styles(doc: Any) -> None:
     template carries ~160 others, which every render would parse."""
     root = doc.styles.element
     by_id = {s.get(qn("w:styleId")): s for s in root.findall(qn("w:style"))}
-    used = {s.get(qn("w:val")) for part in (doc.element, doc.sections[0].header._element,
-                                            doc.sections[0].footer._element)
+    first = doc.sections[0]
+    parts = (doc.element, first.header._element, first.footer._element,
+             first.first_page_header._element, first.first_page_footer._element)
+    used = {s.get(qn("w:val")) for part in parts
             for tag in ("w:pStyle", "w:rStyle", "w:tblStyle") for s in part.iter(qn(tag))}
     used |= {sid for sid, s in by_id.items() if s.get(qn("w:default")) == "1"}
     used |= {sid for sid, s in by_id.items() if s.get(qn("w:customStyle")) == "1"}
@@ -723,8 +794,9 @@ def build(landscape: bool) -> bytes:
     prune_styles(doc)
     sort_properties(doc.element)
     sort_properties(doc.styles.element)
-    sort_properties(section.header._element)
-    sort_properties(section.footer._element)
+    for part in (section.header, section.footer, section.first_page_header,
+                 section.first_page_footer):
+        sort_properties(part._element)
     out = io.BytesIO()
     doc.save(out)
     return reproducible(out.getvalue())

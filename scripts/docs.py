@@ -18,6 +18,7 @@ import click
 from click.testing import CliRunner
 
 from docgen.cli import cli
+from docgen.documents.applies import FACT_WORDS
 from docgen.export.reference import categories_markdown, fields_markdown, mapping_markdown
 from docgen.policy import PRESETS, load_policy
 from docgen.policy.catalogue import checks_markdown
@@ -127,8 +128,43 @@ def provenance(model: type[FormModel]) -> list[str]:
     lines += _grouped([(path, node, node.source) for path, node in hinted if node.source])
     lines += ["", f"### Wording changed from {model.paper}", ""]
     lines += _grouped([(path, node, node.wording) for path, node in hinted if node.wording])
+    lines += ["", "### Printed only when it applies", "",
+              "A printed form leaves out a question that does not apply to the visit and was "
+              "left empty, and says why in one line; an answer given is always printed. A "
+              "blank form (`docgen render --blank`) asks every question.", ""]
+    lines += _grouped([(path, node, _applies(model, node)) for path, node in hinted
+                       if node.when is not None])
+    lines += ["", "### Asked only under some policies", "",
+              "A question tied to a policy's rules is asked (printed, and in the workbook "
+              "`docgen template` makes) only under a policy that has one of them on.", ""]
+    lines += _grouped([(path, node, _asked(node)) for path, node in hinted if node.asked_by])
     lines.append("")
     return lines
+
+
+def _applies(model: type[FormModel], node: FieldNode) -> str:
+    when = node.when
+    assert when is not None
+    if when.fact:
+        return f"when {FACT_WORDS[when.fact]} (otherwise: {when.because})"
+    siblings = {n.name: n for parent in [tree(model), *(n.children for _, n in _hinted(model))]
+                for n in parent}
+    control = siblings[when.field]
+    shown = " or ".join(getattr(v, "label", None) or ("Yes" if v is True else "No"
+                      if v is False else str(v)) for v in _as_values(control, when.values))
+    return f"when '{control.label}' is {shown} (otherwise: {when.because})"
+
+
+def _as_values(control: FieldNode, values: tuple[object, ...]) -> list[object]:
+    if control.kind == "choice":
+        return [control.type(v) for v in values]
+    return list(values)
+
+
+def _asked(node: FieldNode) -> str:
+    asking = [p for p in PRESETS if any(load_policy(p).asks(n) for n in node.asked_by)]
+    rules = ", ".join(f"`{n}`" for n in node.asked_by)
+    return f"asked with {rules}: by {', '.join(asking) or 'neither preset'}"
 
 
 def _grouped(entries: list[tuple[str, FieldNode, str]]) -> list[str]:

@@ -61,7 +61,7 @@ def test_missing_file() -> None:
 
 
 def test_template_folder_is_relative_to_the_school_file(tmp_path: Path) -> None:
-    (tmp_path / "our-templates").mkdir()
+    (tmp_path / "our-templates" / "css").mkdir(parents=True)
     path = tmp_path / "school.toml"
     path.write_text('[school]\nname = "X"\n[documents]\ntemplates = "our-templates"\n')
     assert load_school(path).template_dir() == (tmp_path / "our-templates").resolve()

@@ -23,6 +23,7 @@ from docgen.cli.forms import COMMANDS as FORM_COMMANDS
 from docgen.cli.history import history
 from docgen.cli.letters import COMMANDS as LETTER_COMMANDS
 from docgen.cli.setup import init
+from docgen.cli.web import COMMANDS as WEB_COMMANDS
 from docgen.logs import write_log
 from docgen.report import ExitCode
 
@@ -39,7 +40,8 @@ def cli() -> None:
     Start with `docgen init` (a school file), then `docgen template` (a workbook to fill)."""
 
 
-for _command in (init, *FORM_COMMANDS, *LETTER_COMMANDS, export_command, history):
+for _command in (init, *FORM_COMMANDS, *LETTER_COMMANDS, export_command, history,
+                 *WEB_COMMANDS):
     cli.add_command(_command)
 
 

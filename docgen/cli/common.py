@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 import click
 
 from docgen.batch import School, resolve_school
-from docgen.config import ConfigError
+from docgen.config import ConfigError, not_a_template_folder
 from docgen.locking import Busy
 from docgen.logs import write_log
 from docgen.pipeline import FORMATS, Format, RunResult, default_jobs
@@ -97,9 +97,18 @@ overwrite_option = click.option(
     help="Replace documents that differ from what this run makes (made from an earlier "
     "version of a record, edited since, or not made by docgen).",
 )
+def _template_folder(ctx: click.Context, param: click.Parameter,
+                     value: Path | None) -> Path | None:
+    problem = not_a_template_folder(value) if value is not None else None
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return value
+
+
 templates_option = click.option(
     "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
-    metavar="DIR", help="The school's own templates (they run sandboxed).",
+    callback=_template_folder, metavar="DIR",
+    help="The school's own templates (they run sandboxed).",
 )
 jobs_option = click.option(
     "--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",

@@ -48,7 +48,7 @@ from docgen.register import Register, RegisterError
 from docgen.report import exit_code
 from docgen.report_text import ProblemsOnly, TextReport, summary
 from docgen.schemas import FORMS, get_form
-from docgen.workbook import write_workbook
+from docgen.workbook import LAYOUTS, Layout, write_workbook
 
 FORM_CHOICE = click.Choice(list(FORMS))
 form_option = click.option(
@@ -67,20 +67,26 @@ today_option = click.option(
 @click.argument("form", type=click.Choice([*FORMS, ATTENDANCE]))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the workbook (.xlsx).")
+@click.option("--layout", type=click.Choice(LAYOUTS), default="form", show_default=True,
+              help="form: one visit per sheet, the questions down the page (to fill in one "
+              "visit); table: one visit per row (for a batch of visits).")
 @click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
 @school_option
-def template(form: str, output: Path, overwrite: bool, school: Path | None) -> None:
-    """Write a blank workbook for FORM: one visit per row, with dropdowns, date formats,
-    help on every header and an Instructions sheet. `attendance` is the input of `docgen
-    letters`: one pupil per row, with their attendance and their parents."""
+@policy_option
+def template(form: str, output: Path, layout: Layout, overwrite: bool, school: Path | None,
+             policy: str | None) -> None:
+    """Write a blank workbook for FORM with dropdowns, date formats, help on every question
+    and an Instructions sheet, asking the questions the school's policy asks. docgen reads
+    either layout back. `attendance` is the input of `docgen letters`: one pupil per row,
+    with their attendance and their parents."""
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("the workbook must end in .xlsx", param_hint="--output")
-    school_for(school, None, quiet=True)
+    chosen = school_for(school, policy, quiet=True)
     try:
         if form == ATTENDANCE:
             write_attendance_workbook(output, overwrite=overwrite)
         else:
-            write_workbook(form, output, overwrite=overwrite)
+            write_workbook(form, output, layout=layout, policy=chosen.policy, overwrite=overwrite)
     except OutputRefused as exc:
         raise UsageProblem(str(exc)) from None
     except OSError as exc:
@@ -186,7 +192,10 @@ def _register(school: batches.School, no_register: bool) -> Iterator[Register | 
 
 
 @click.command(epilog=EXIT_CODES)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--blank", type=FORM_CHOICE, metavar="FORM",
+              help="Print FORM (risk-assessment or visit-report) blank, to fill in by hand: "
+              "every question the school's policy asks, with room to write. Takes no files.")
 @to_option
 @out_option
 @school_option
@@ -201,18 +210,28 @@ def _register(school: batches.School, no_register: bool) -> Iterator[Register | 
 @register_option
 @quiet_option
 @format_option
-def render(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path,
-           school: Path | None, policy: str | None, overwrite: bool, form: str | None,
-           sheet: str | None, today: dt.date | None, templates: Path | None,
-           jobs: int | None, timeout: float, no_register: bool, quiet: bool,
-           fmt: str) -> None:
-    """Print risk assessments and visit reports as PDF and/or DOCX documents.
+def render(paths: tuple[Path, ...], blank: str | None, formats: tuple[str, ...],
+           out_dir: Path, school: Path | None, policy: str | None, overwrite: bool,
+           form: str | None, sheet: str | None, today: dt.date | None,
+           templates: Path | None, jobs: int | None, timeout: float, no_register: bool,
+           quiet: bool, fmt: str) -> None:
+    """Print risk assessments and visit reports as PDF and/or DOCX documents, or a blank
+    form to fill in by hand (--blank FORM).
 
     Invalid records are reported and get no document. A rerun writes only what changed:
     a document already made from the same record is left as it is (unchanged), and a file
     docgen did not write, or one edited since, is never replaced without --overwrite. Each run
     writes manifest.csv and manifest.json into the output folder and is recorded in the
     school's register (see `docgen history`)."""
+    if blank is not None:
+        if paths:
+            raise UsageProblem("--blank prints an empty form: give it no files (print the "
+                               "files in a separate run).")
+        _render_blank(blank, formats, out_dir, school, policy, overwrite, templates,
+                      no_register, quiet, fmt)
+    if not paths:
+        raise UsageProblem("Give the workbooks or JSON files to print (or folders of them), "
+                           "or --blank risk-assessment for a form to fill in by hand.")
     chosen = school_for(school, policy, quiet=quiet or fmt == "json")
     settings = settings_for(chosen, out_dir, formats=formats_of(formats), overwrite=overwrite,
                             jobs=jobs, timeout=timeout, templates=templates)
@@ -222,6 +241,28 @@ def render(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path,
                  quiet=quiet, register=register)
     run = batch.result.run
     finish(batch.result.exit_code, run, batch.result.to_dict() if fmt == "json" else None)
+
+
+def _render_blank(form: str, formats: tuple[str, ...], out_dir: Path, school: Path | None,
+                  policy: str | None, overwrite: bool, templates: Path | None,
+                  no_register: bool, quiet: bool, fmt: str) -> None:
+    chosen = school_for(school, policy, quiet=quiet or fmt == "json")
+    try:
+        result = batches.render_blank(
+            form, out_dir, formats=formats_of(formats), school=chosen.config,
+            policy=chosen.policy, overwrite=overwrite, templates=templates,
+            register=not no_register)
+    except (Busy, RegisterError) as exc:
+        raise busy(exc) from None
+    except (NotADirectoryError, PermissionError) as exc:
+        raise UsageProblem(f"cannot write into {out_dir}: {exc.strerror or exc}") from None
+    run = result.run
+    assert run is not None
+    if fmt == "text":
+        for line in run_lines(run, quiet=quiet):
+            click.echo(line)
+        click.echo(summary_line(run))
+    finish(result.exit_code, run, result.to_dict() if fmt == "json" else None)
 
 
 @click.command(epilog=EXIT_CODES)

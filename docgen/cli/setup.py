@@ -33,8 +33,8 @@ def init(name: str | None, policy: str | None, output: Path, overwrite: bool) ->
     text = school_toml(SchoolAnswers(name=(name or "").strip(), policy=(policy or "att").lower()))
     try:
         write_text(output, text, overwrite=overwrite)
-    except OutputRefused as exc:
-        raise UsageProblem(f"{exc} (use --overwrite to replace it)") from None
+    except OutputRefused as exc:  # says why, and whether --overwrite would help
+        raise UsageProblem(str(exc)) from None
     except OSError as exc:
         raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
     try:

@@ -37,6 +37,7 @@ class Answer:
     header: bool = False  # a grid's row heading
     emphasis: bool = False  # differs from the generic assessment
     alarm: bool = False  # printed in red: e.g. a visit that must not go ahead
+    unbroken: bool = False  # printed on one line: a phone number, a registration
 
     @property
     def paragraphs(self) -> list[str]:
@@ -60,6 +61,7 @@ class Grid:
     # each column's share of the width, in percent (summing to 100); empty: the renderer
     # decides (a wide sheet names them, so that no column is squeezed)
     widths: tuple[int, ...] = ()
+    legend: str = ""  # small print under the grid, e.g. what bold cells mean
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,11 @@ class Block:
 class Section:
     title: str
     blocks: tuple[Block, ...]
+    # what the section leaves out for this visit, and why, one line per reason ("Not
+    # applicable, as nobody was home: Who was home? · ..."); the only line of a section none
+    # of whose questions apply
+    not_applicable: tuple[str, ...] = ()
+    footnotes: tuple[str, ...] = ()  # the policy's footnotes on the section's questions
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,9 @@ class Document:
     warnings: tuple[Notice, ...] = ()
     signoffs: tuple[SignOff, ...] = ()
     intro: str = ""  # a line under the title
+    # the form's own notes from the school's policy (e.g. Appendix 1's), under the title
+    instructions: tuple[str, ...] = ()
+    instructions_heading: str = ""
     landscape: bool = False
     language: str = "en-GB"
     notes: tuple[str, ...] = field(default=())  # small print at the end
@@ -136,6 +146,8 @@ class Document:
         out.append(self.title)
         if self.intro:
             out.append(self.intro)
+        if self.instructions:
+            out += [self.instructions_heading, *self.instructions]
         out += [n.message for n in self.warnings]
         for section in self.sections:
             out.append(section.title)
@@ -149,6 +161,9 @@ class Document:
                     for cells in block.grid.rows:
                         for cell in cells:
                             out += _answer_texts(cell)
+                    out.append(block.grid.legend)
+            out += list(section.not_applicable)
+            out += list(section.footnotes)
         out += [s.role for s in self.signoffs]
         out += list(self.notes)
         return [t for t in out if t]

@@ -11,6 +11,7 @@ answer prints literally, whatever characters it holds.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from collections.abc import MutableMapping
@@ -29,12 +30,20 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from docgen.documents.document import Document
+from docgen.documents.template_files import (
+    MAX_FILE_BYTES,
+    BoundedSandbox,
+    TemplateFileRefused,
+    read_inside,
+)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "docx"
 PORTRAIT = "document.docx"
 LANDSCAPE = "document-landscape.docx"
 CONTEXT_NAMES = frozenset({"doc", "logo"})
 LOGO_HEIGHT = Mm(16)
+MAX_DOCX_TEMPLATE_BYTES = MAX_FILE_BYTES
+MAX_DOCX_UNZIPPED_BYTES = 100 * 1024 * 1024
 
 # Characters XML 1.0 cannot hold (controls other than tab and newline, lone surrogates, ...).
 _NOT_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -77,7 +86,7 @@ def _plain(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
+class _Sandbox(BoundedSandbox, ImmutableSandboxedEnvironment):
     """The sandbox, compiling each template part once: docxtpl hands over the same patched XML
     on every render, and compiling it is most of a render's time."""
 
@@ -126,14 +135,18 @@ class DocxRenderer:
         self._paths: dict[str, Path] = {}
         self._templates: dict[str, bytes] = {}
         for name in (PORTRAIT, LANDSCAPE):
-            path = custom / name if custom and (custom / name).exists() else TEMPLATE_DIR / name
+            # a school's template must be a regular file inside its template folder once
+            # links are followed (the fetcher's rule): never a link to a file elsewhere
+            path, inside = TEMPLATE_DIR / name, TEMPLATE_DIR
+            if custom is not None and os.path.lexists(custom / name):
+                path, inside = custom / name, Path(template_dir or "")
             self._paths[name] = path
             try:
-                data = path.read_bytes()
-            except OSError as exc:
+                data = read_inside(path, inside, max_bytes=MAX_DOCX_TEMPLATE_BYTES)
+            except TemplateFileRefused as exc:
                 raise DocxTemplateError(
-                    f"cannot read the Word template {path}: {exc.strerror or exc} (a template "
-                    f"folder holds {PORTRAIT} and {LANDSCAPE})") from exc
+                    f"cannot use the Word template: {exc} (a template folder holds {PORTRAIT} "
+                    f"and {LANDSCAPE})") from None
             if not _is_docx(data):
                 raise DocxTemplateError(f"{path} is not a Word (.docx) document")
             self._templates[name] = data
@@ -194,10 +207,13 @@ class DocxRenderer:
 
 
 def _is_docx(data: bytes) -> bool:
+    """A Word file, and not one that expands to far more than any template (a zip bomb)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return "word/document.xml" in z.namelist()
-    except zipfile.BadZipFile:
+            infos = z.infolist()
+            return ("word/document.xml" in z.namelist() and len(infos) < 1000
+                    and sum(i.file_size for i in infos) < MAX_DOCX_UNZIPPED_BYTES)
+    except (zipfile.BadZipFile, ValueError):
         return False
 
 

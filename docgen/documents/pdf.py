@@ -15,17 +15,24 @@ Accessibility: output is PDF/UA-1 (tagged, with /Lang from ``<html lang>``, the 
 from __future__ import annotations
 
 import ctypes.util
+import os
 import shutil
 import weakref
 from pathlib import Path
 
-from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import StrictUndefined, Template, TemplateError
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from docgen.documents.document import Document
 from docgen.documents.fetcher import TEMPLATE_DIR, LockedFetcher
+from docgen.documents.line_breaks import breakable
+from docgen.documents.template_files import (
+    BoundedSandbox,
+    LockedLoader,
+    TemplateFileRefused,
+    read_inside,
+)
 
 TEMPLATE_NAME = "document.html"
 STYLESHEET = Path("css") / "document.css"
@@ -55,13 +62,16 @@ class PdfRenderer:
         if custom and not self.template_dir.is_dir():
             raise PdfRenderError(f"template folder {self.template_dir} does not exist")
         html_dirs = [self.template_dir / "html"] + ([own / "html"] if custom else [])
-        self._env = SandboxedEnvironment(
-            loader=FileSystemLoader([str(d) for d in html_dirs]),
+        self._env = BoundedSandbox(
+            # a school's files must stay inside its folder, docgen's inside docgen's
+            loader=LockedLoader([(html_dirs[0], self.template_dir)]
+                                + ([(own / "html", own)] if custom else [])),
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self._env.filters["breakable"] = breakable
         try:
             self._template: Template = self._env.get_template(TEMPLATE_NAME)
         except TemplateError as exc:
@@ -69,18 +79,21 @@ class PdfRenderer:
         # docgen's templates always; a school's template folder for its own CSS, fonts, images.
         self._roots: tuple[Path, ...] = (own, self.template_dir) if custom else (own,)
         self._base_url = (html_dirs[0]).as_uri() + "/"
-        css_path = self.template_dir / STYLESHEET
-        if not css_path.is_file():
-            css_path = own / STYLESHEET
+        css_path, css_folder = self.template_dir / STYLESHEET, self.template_dir
+        if not os.path.lexists(css_path):
+            css_path, css_folder = own / STYLESHEET, own
+        try:
+            css_text = read_inside(css_path, css_folder).decode()
+        except (TemplateFileRefused, UnicodeDecodeError) as exc:
+            raise PdfRenderError(f"cannot use the style sheet: {exc}") from None
         self.font_config = FontConfiguration()
         # WeasyPrint copies the @font-face fonts into a temporary folder that it removes when
         # the configuration is collected, which fails once the interpreter is shutting down:
         # remove it while the interpreter is still whole.
         weakref.finalize(self, _remove_font_folder, self.font_config)
         self.css_fetcher = LockedFetcher(self._roots)
-        self._css = CSS(filename=str(css_path), url_fetcher=self.css_fetcher,
-                        font_config=self.font_config)
-        self.last_fetcher: LockedFetcher | None = None
+        self._css = CSS(string=css_text, base_url=css_path.as_uri(),
+                        url_fetcher=self.css_fetcher, font_config=self.font_config)
 
     def fetcher_for(self, document: Document) -> LockedFetcher:
         """A fresh fetcher for one document: the template folders plus its school's logo."""
@@ -95,11 +108,11 @@ class PdfRenderer:
         except Exception as exc:  # a school's template may fail in any way; never half-print
             raise PdfRenderError(f"the PDF template failed: {type(exc).__name__}: {exc}") from None
 
-    def render(self, document: Document) -> bytes:
-        """The PDF of ``document``. The fetcher used is kept in ``last_fetcher``."""
+    def render(self, document: Document, fetcher: LockedFetcher | None = None) -> bytes:
+        """The PDF of ``document``. ``fetcher`` (by default ``fetcher_for(document)``) is the
+        only way the layout may read a file; pass one to see what it served and refused."""
         html = self.render_html(document)
-        fetcher = self.fetcher_for(document)
-        self.last_fetcher = fetcher
+        fetcher = fetcher or self.fetcher_for(document)
         pdf = HTML(string=html, base_url=self._base_url, url_fetcher=fetcher).write_pdf(
             stylesheets=[self._css],
             font_config=self.font_config,

@@ -1,6 +1,7 @@
-"""The producers of the forms: each record's own document (``FormProducer``), and the office
-check-in sheet made from a day's risk assessments (``CheckinProducer``). Both only build plain
-``Document``s and name them; the pipeline renders and writes."""
+"""The producers of the forms: each record's own document (``FormProducer``), the office
+check-in sheet made from a day's risk assessments (``CheckinProducer``) and a blank form to
+fill in by hand (``BlankProducer``). Each only builds plain ``Document``s and names them; the
+pipeline renders and writes."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from collections.abc import Sequence
 
 from docgen.config import SchoolConfig
 from docgen.documents.checkins import checkin_document
-from docgen.documents.context import build_document
+from docgen.documents.context import blank_document, build_document
 from docgen.output import file_stem, split_name
 from docgen.pipeline.plan import Extra, Plan, Planned, Subject, digest
 from docgen.pipeline.run import RunResult
 from docgen.policy import Policy
 from docgen.policy.assessments import AssessmentSummary
 from docgen.report import RecordResult
-from docgen.schemas import FormModel, RiskAssessment
+from docgen.schemas import FormModel, RiskAssessment, get_form
 from docgen.schemas.types import display
 
 
@@ -109,6 +110,34 @@ class CheckinProducer:
         stem = file_stem("{date}_office-check-in-sheet", date=self.day.isoformat())
         inputs = digest("".join(input_hash(ra) for ra in self.visits))
         return [Planned(stem, document, Subject(kind="checkins", visit_date=self.day), inputs)]
+
+    def extras(self, result: RunResult) -> Sequence[Extra]:
+        return ()
+
+class BlankProducer:
+    """A blank form for filling in by hand: every question the school's policy asks, with
+    tick boxes and lines to write on. It needs no records."""
+
+    command = "render"
+
+    def __init__(self, form: str, config: SchoolConfig, policy: Policy) -> None:
+        self.model = get_form(form)
+        self.config = config
+        self.policy = policy
+
+    def ignores(self, record: RecordResult) -> str:
+        return "a blank form is made from no record"
+
+    def plan(self, record: RecordResult) -> Plan:  # pragma: no cover - ignores every record
+        return Plan(note="a blank form is made from no record")
+
+    def finish(self) -> Sequence[Planned]:
+        document = blank_document(self.model, self.config, self.policy)
+        stem = file_stem("blank-{form}", form=self.model.form_name)
+        # the same school and policy always give the same form: a rerun leaves it unchanged
+        made_from = digest("|".join((self.model.form_name, self.policy.model_dump_json(),
+                                     self.config.model_dump_json())))
+        return [Planned(stem, document, Subject(kind=self.model.form_name), made_from)]
 
     def extras(self, result: RunResult) -> Sequence[Extra]:
         return ()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.inputs.errors import UnreadableInput, read_checked
+from docgen.inputs.errors import SNIFF_BYTES, UnreadableInput, not_json, read_checked
+from docgen.inputs.lockfiles import is_lock_file, lock_file_message
 from docgen.report import json_path
 
 MAX_JSON_BYTES = 20 * 1024 * 1024
@@ -57,9 +59,39 @@ def _duplicate_paths(data: Any, name: str) -> list[tuple[str, str]]:
     return found
 
 
+MAX_NUMBER_DIGITS = 40
+MAX_RECORDS = 100_000  # as many forms as a workbook may hold rows
+# Objects and lists in one file: a form has a few dozen, and 20 MB holds at most 20,000 forms.
+# Counted on the raw bytes before parsing (braces in text count too: an overestimate), so
+# that six megabytes of "[{},{},...]" never become two million objects in memory.
+MAX_CONTAINERS = 1_000_000
+
+
+def _number(token: str) -> Any:
+    """A JSON number as Python reads it; one no form could hold (``1e999`` is infinite, a
+    5,000-digit integer) stays the text written, so that validation says plainly, at its
+    place, that it is not a usable number."""
+    if len(token) > MAX_NUMBER_DIGITS:
+        return token
+    if any(ch in token for ch in ".eE"):
+        value = float(token)
+        return value if math.isfinite(value) else token
+    return int(token)
+
+
 def read_json(path: Path) -> JsonDocument:
     name = str(path)
+    if is_lock_file(path):
+        raise UnreadableInput(name, lock_file_message(path) + ".")
     raw = read_checked(path, max_bytes=MAX_JSON_BYTES, what="a JSON file of forms")
+    wrong = not_json(raw[:SNIFF_BYTES])
+    if wrong:
+        raise UnreadableInput(name, wrong)
+    if raw.count(b"{") + raw.count(b"[") > MAX_CONTAINERS:
+        raise UnreadableInput(
+            name, f"holds more than {MAX_CONTAINERS:,} objects and lists, more than a file "
+            "of forms ever needs; split it into smaller files."
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -79,7 +111,8 @@ def read_json(path: Path) -> JsonDocument:
         raise ValueError(f"{token} is not allowed in a form")
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constants)
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constants,
+                          parse_float=_number, parse_int=_number)
     except json.JSONDecodeError as exc:
         raise UnreadableInput(
             name, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
@@ -89,6 +122,11 @@ def read_json(path: Path) -> JsonDocument:
     if isinstance(data, dict):
         records = [JsonRecord(data, "$")]
     elif isinstance(data, list):
+        if len(data) > MAX_RECORDS:
+            raise UnreadableInput(
+                name, f"holds {len(data):,} entries; at most {MAX_RECORDS:,} forms are read "
+                "from one file: split it into smaller files."
+            )
         records = [JsonRecord(item, f"$[{i}]") for i, item in enumerate(data)]
     else:
         raise UnreadableInput(

@@ -8,6 +8,7 @@ expands to gigabytes) before openpyxl sees it.
 
 from __future__ import annotations
 
+import io
 import warnings
 import zipfile
 from collections.abc import Generator
@@ -20,7 +21,8 @@ from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from docgen.inputs.errors import UnreadableInput, read_checked
+from docgen.inputs.errors import SNIFF_BYTES, UnreadableInput, not_a_workbook, read_checked
+from docgen.inputs.lockfiles import is_lock_file, lock_file_message
 from docgen.inputs.sheet_xml import Cell, SheetFormats, sheet_rows
 
 MAX_XLSX_BYTES = 50 * 1024 * 1024
@@ -174,9 +176,14 @@ def _short(exc: BaseException) -> str:
 
 def _precheck(path: Path) -> None:
     name = str(path)
-    head = read_checked(path, max_bytes=MAX_XLSX_BYTES, what="a form workbook", head=8)
-    if head == _OLE_MAGIC:
-        if "EncryptionInfo".encode("utf-16-le") in path.read_bytes():
+    if is_lock_file(path):
+        raise UnreadableInput(name, lock_file_message(path) + ".")
+    # the whole file, read once with a cap: a pipe, a device or a link loop is refused here,
+    # before openpyxl opens the path
+    data = read_checked(path, max_bytes=MAX_XLSX_BYTES, what="a form workbook")
+    head = data[:SNIFF_BYTES]
+    if head[:8] == _OLE_MAGIC:
+        if "EncryptionInfo".encode("utf-16-le") in data:
             raise UnreadableInput(
                 name,
                 "is password-protected. Open it in Excel, remove the password (File > Info > "
@@ -185,10 +192,10 @@ def _precheck(path: Path) -> None:
         raise UnreadableInput(
             name, "is an old Excel 97-2003 (.xls) file. Open it in Excel and save as .xlsx."
         )
-    if not zipfile.is_zipfile(path):
-        raise UnreadableInput(name, "is not an Excel .xlsx workbook.")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise UnreadableInput(name, not_a_workbook(head))
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             if len(infos) > 10_000 or sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
                 raise UnreadableInput(name, "expands to more data than a form workbook holds.")

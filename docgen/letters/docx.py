@@ -30,8 +30,15 @@ from lxml import etree
 from markupsafe import escape
 
 from docgen.documents.docx import _NOT_XML, LOGO_HEIGHT, _Sandbox
+from docgen.documents.template_files import MAX_FILE_BYTES
 from docgen.letters.letter import Letter
-from docgen.letters.templates import LAYOUT_DOCX, check_layout, find, sample_letter
+from docgen.letters.templates import (
+    LAYOUT_DOCX,
+    check_layout,
+    find,
+    read_template,
+    sample_letter,
+)
 
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _TAGGED = re.compile(r"\{[{%]")
@@ -67,7 +74,7 @@ class LetterDocxRenderer:
     def __init__(self, template_dir: Path | None = None) -> None:
         self.path = find(template_dir, LAYOUT_DOCX)
         try:
-            data = self.path.read_bytes()
+            data = read_template(template_dir, LAYOUT_DOCX, max_bytes=MAX_FILE_BYTES)[1]
             self._tpl: Any = DocxTemplate(io.BytesIO(data))
             self._tpl.render_init()
         except Exception as exc:  # a missing or damaged file
@@ -93,7 +100,8 @@ class LetterDocxRenderer:
         """Problems with the Word template's placeholders, and with a sample letter."""
         path = find(template_dir, LAYOUT_DOCX)
         try:
-            tpl: Any = DocxTemplate(io.BytesIO(path.read_bytes()))
+            data = read_template(template_dir, LAYOUT_DOCX, max_bytes=MAX_FILE_BYTES)[1]
+            tpl: Any = DocxTemplate(io.BytesIO(data))
             tpl.render_init()
             parts = list(_templated_parts(tpl))
         except Exception as exc:

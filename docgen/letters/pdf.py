@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, Template, TemplateError
+from jinja2 import Template, TemplateError
 from markupsafe import escape
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
@@ -38,14 +38,15 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from docgen.documents.fetcher import TEMPLATE_DIR, LockedFetcher
+from docgen.documents.template_files import TemplateFileRefused
 from docgen.letters.letter import Letter
 from docgen.letters.templates import (
     LAYOUT_CSS,
     LAYOUT_HTML,
-    LETTERS,
-    OWN_DIR,
     check_layout,
     find,
+    loader,
+    read_template,
     sample_letter,
     sandbox,
 )
@@ -95,8 +96,12 @@ class LetterPdfRenderer:
         self.font_config = FontConfiguration()
         weakref.finalize(self, _remove_font_folder, self.font_config)
         fetcher = LockedFetcher(self._roots)
-        css_path = find(self.template_dir, LAYOUT_CSS)
-        self._css = [CSS(filename=str(css_path), url_fetcher=fetcher,
+        try:
+            css_path, css_bytes = read_template(self.template_dir, LAYOUT_CSS)
+            css_text = css_bytes.decode()
+        except (TemplateFileRefused, UnicodeDecodeError) as exc:
+            raise LetterPdfError(f"cannot use the letter style sheet: {exc}") from None
+        self._css = [CSS(string=css_text, base_url=css_path.as_uri(), url_fetcher=fetcher,
                          font_config=self.font_config),
                      CSS(string=_MECHANICS, font_config=self.font_config)]
         self._primer = _primer_html()
@@ -107,13 +112,20 @@ class LetterPdfRenderer:
     @staticmethod
     def check(template_dir: Path | None) -> list[str]:
         """Problems with the layout template (placeholders, and a sample letter's HTML)."""
-        path = find(template_dir, LAYOUT_HTML)
         env = _environment(template_dir)
         try:
-            ast = env.parse(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, TemplateError) as exc:
-            return [f"{path}: {exc}"]
+            path, source = read_template(template_dir, LAYOUT_HTML)
+            ast = env.parse(source.decode())
+        except (TemplateError, UnicodeDecodeError) as exc:  # TemplateFileRefused too
+            return [f"{find(template_dir, LAYOUT_HTML)}: {exc}"]
         problems = check_layout(ast, str(path), env, {"logo_url": Any})
+        try:
+            read_template(template_dir, LAYOUT_CSS)[1].decode()
+        except TemplateFileRefused as exc:
+            problems.append(str(exc))
+        except UnicodeDecodeError:
+            problems.append(f"{find(template_dir, LAYOUT_CSS)}: is not UTF-8 text; save it "
+                            "as UTF-8")
         if problems:
             return problems
         try:
@@ -191,11 +203,8 @@ class LetterPdfRenderer:
 
 
 def _environment(template_dir: Path | None) -> Any:
-    folders = [OWN_DIR]
-    if template_dir is not None:
-        folders.insert(0, Path(template_dir) / LETTERS)
     env = sandbox()
-    env.loader = FileSystemLoader([str(f) for f in folders])
+    env.loader = loader(template_dir)
     return env
 
 

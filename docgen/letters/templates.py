@@ -25,11 +25,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, meta, nodes
+from jinja2 import StrictUndefined, TemplateError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.documents.document import SchoolHeader
 from docgen.documents.fetcher import TEMPLATE_DIR
+from docgen.documents.template_files import (
+    MAX_TEMPLATE_BYTES,
+    BoundedSandbox,
+    LockedLoader,
+    TemplateFileRefused,
+    read_inside,
+)
 from docgen.letters.kinds import KINDS, LetterKind, Placeholder
 from docgen.letters.letter import Block, Cell, Letter, Run
 
@@ -61,8 +68,27 @@ def find(template_dir: Path | None, *parts: str) -> Path:
     return OWN_DIR / Path(*parts)
 
 
+def read_template(template_dir: Path | None, *parts: str,
+                  max_bytes: int = MAX_TEMPLATE_BYTES) -> tuple[Path, bytes]:
+    """The file ``find`` chooses and its bytes, read only if it is a regular file inside its
+    own folder (a school's link to a file elsewhere is refused, ``TemplateFileRefused``)."""
+    path = find(template_dir, *parts)
+    inside = Path(template_dir) if template_dir is not None and not path.is_relative_to(
+        OWN_DIR) else OWN_DIR
+    return path, read_inside(path, inside, max_bytes=max_bytes)
+
+
+def loader(template_dir: Path | None, *parts: str) -> LockedLoader:
+    """A Jinja loader for ``letters/PARTS``: the school's folder first, then docgen's, each
+    file confined to its own template folder."""
+    searchpath = [(OWN_DIR.joinpath(*parts), OWN_DIR)]
+    if template_dir is not None:
+        searchpath.insert(0, (Path(template_dir) / LETTERS / Path(*parts), Path(template_dir)))
+    return LockedLoader(searchpath)
+
+
 def sandbox() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+    return BoundedSandbox(autoescape=True, undefined=StrictUndefined, trim_blocks=True,
                                 lstrip_blocks=True, keep_trailing_newline=False)
 
 
@@ -74,11 +100,8 @@ class Wording:
 
     def __init__(self, template_dir: Path | None = None) -> None:
         self.template_dir = template_dir
-        folders = [OWN_DIR / WORDING]
-        if template_dir is not None:
-            folders.insert(0, Path(template_dir) / LETTERS / WORDING)
         self.env = sandbox()
-        self.env.loader = FileSystemLoader([str(f) for f in folders])
+        self.env.loader = loader(template_dir, WORDING)
 
     def path(self, kind: LetterKind) -> Path:
         return find(self.template_dir, WORDING, f"{kind.name}.html")
@@ -99,9 +122,11 @@ class Wording:
     def check(self, kind: LetterKind) -> list[str]:
         path = self.path(kind)
         try:
-            source = path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            return [f"{path}: cannot be read ({exc})"]
+            source = read_template(self.template_dir, WORDING, f"{kind.name}.html")[1].decode()
+        except TemplateFileRefused as exc:
+            return [str(exc)]
+        except UnicodeDecodeError:
+            return [f"{path}: is not UTF-8 text; save it as UTF-8"]
         where = str(path)
         try:
             ast = self.env.parse(source)

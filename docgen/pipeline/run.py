@@ -47,6 +47,7 @@ from docgen.output import (
 from docgen.pipeline.manifest import ManifestRow, ManifestWriter
 from docgen.pipeline.plan import Extra, Format, Plan, Planned, Printable, Producer, Subject
 from docgen.pipeline.progress import Progress
+from docgen.pipeline.stopping import Stop
 from docgen.pipeline.workers import (
     InlineExecutor,
     Rendered,
@@ -77,6 +78,9 @@ class Settings:
     executor: Executor | None = None  # any concurrent.futures Executor; default: own pool
     batch_size: int = 1  # documents per worker call
     manifest_columns: tuple[str, ...] = ()  # more columns, filled from each Plan's details
+    # the most memory (MB) one of docgen's worker processes may take: a template or a
+    # document that would take more fails alone instead of exhausting the machine
+    worker_memory_mb: int | None = 2048
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,7 @@ class _Pool:
     def __init__(self, settings: Settings) -> None:
         self.spec = settings.renderer
         self.formats = settings.formats
+        self.memory_mb = settings.worker_memory_mb
         self.timeout = settings.timeout
         self.jobs = max(1, settings.jobs)
         self._given = settings.executor
@@ -232,7 +237,7 @@ class _Pool:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         self._own = ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker,
-                                        initargs=(self.spec, self.formats))
+                                        initargs=(self.spec, self.formats, self.memory_mb))
         return self._own
 
     def submit(self, tasks: list[Task]) -> Future[list[Rendered]]:
@@ -268,6 +273,12 @@ class _Pool:
             with contextlib.suppress(Exception):
                 process.kill()
         self._own.shutdown(wait=False, cancel_futures=True)
+        # let the pool's manager thread see its workers gone and close its pipes now: left
+        # running, it races the interpreter's exit (which writes to those pipes) and prints
+        # "Bad file descriptor"
+        manager = getattr(self._own, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(timeout=5)
 
 
 # --------------------------------------------------------------------------- the engine
@@ -315,10 +326,12 @@ class _Engine:
         self.waiting: list[Task] = []  # tasks gathered into the next batch
         self.next_id = 0
         self.window = max(2, self.pool.jobs * 2)
+        self.stop = Stop()
 
     # ------------------------------------------------------------ planning
 
     def add_record(self, index: int, record: RecordResult) -> None:
+        self.stop.check()
         outcome = RecordOutcome(
             index=index, location=record.location, label=record.label,
             form=record.form_name, pupil=record.pupil_name,
@@ -430,11 +443,25 @@ class _Engine:
             self._store(rendered)
         self._flush_rows()
 
+    def _wait(self, future: Future[list[Rendered]], limit: float | None) -> list[Rendered]:
+        """The batch's result, looking every quarter second for a request to stop; past
+        ``limit`` seconds, FutureTimeout."""
+        waited = 0.0
+        while True:
+            self.stop.check()
+            step = 0.25 if limit is None else min(0.25, max(limit - waited, 0.0))
+            try:
+                return future.result(timeout=step)
+            except FutureTimeout:
+                waited += step
+                if limit is not None and waited >= limit:
+                    raise
+
     def _results(self, batch: _Batch) -> list[Rendered]:
         limit = (self.s.timeout or 0) * len(batch.tasks) + BACKSTOP_GRACE \
             if self.s.timeout and self.pool.can_restart else None
         try:
-            return batch.future.result(timeout=limit)
+            return self._wait(batch.future, limit)
         except FutureTimeout:
             # the in-worker time limit did not fire (stuck outside Python): kill the workers
             self.log.append(f"worker stuck on {len(batch.tasks)} document(s); restarted")
@@ -646,6 +673,7 @@ def run(
                                             "formats": list(settings.formats)},
                                   extra_columns=settings.manifest_columns)
         engine = _Engine(settings, producer, register, run_id, manifest, progress, result, log)
+        stack.enter_context(engine.stop)
         status = "failed"
         try:
             for index, record in enumerate(records, start=1):

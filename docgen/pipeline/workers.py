@@ -26,6 +26,7 @@ from types import FrameType
 from typing import Any, Protocol, runtime_checkable
 
 from docgen.documents.fetcher import TEMPLATE_DIR
+from docgen.documents.template_files import MAX_FILE_BYTES, TemplateFileRefused, read_inside
 from docgen.pipeline.plan import Format, Printable
 
 
@@ -67,7 +68,10 @@ class RendererSpec:
                 continue
             for path in sorted(p for p in root.rglob("*") if p.is_file()):
                 digest.update(str(path.relative_to(root)).encode("utf-8"))
-                digest.update(path.read_bytes())
+                try:  # a link out of the folder, or a huge file, is never read (nor used)
+                    digest.update(read_inside(path, root, max_bytes=MAX_FILE_BYTES))
+                except TemplateFileRefused as exc:
+                    digest.update(str(exc).encode("utf-8"))
         return digest.hexdigest()
 
 
@@ -199,17 +203,34 @@ def _plain(exc: Exception) -> str:
 _WORKER: Renderers | None = None
 
 
-def init_worker(spec: RendererSpec, formats: tuple[Format, ...] = ()) -> None:
+def init_worker(spec: RendererSpec, formats: tuple[Format, ...] = (),
+                memory_mb: int | None = None) -> None:
     """Run once in each worker process: ignore Ctrl-C (the parent stops the pool), end with
-    the parent, and build the run's renderers now, while the parent plans the first
-    documents."""
+    the parent, cap its memory, and build the run's renderers now, while the parent plans the
+    first documents."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
+    if memory_mb:
+        _cap_memory(memory_mb)
     _WORKER = Renderers(spec)
     for fmt in formats:
         with contextlib.suppress(Exception):  # a broken template is reported per document
             _WORKER.get(fmt)
+
+
+def _cap_memory(megabytes: int) -> None:
+    """Limit the heap this process may take (RLIMIT_DATA: on Linux it counts every private
+    writable mapping, so a runaway layout or template meets MemoryError, reported for its
+    document, long before the machine runs out)."""
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 def _die_with_parent() -> None:

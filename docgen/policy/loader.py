@@ -11,11 +11,26 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from docgen.files import FileProblem
 from docgen.policy.model import Policy
 from docgen.policy.registry import RULES
+from docgen.report import inert
+from docgen.settings_file import (
+    MAX_PROBLEMS,
+    excerpt,
+    listed,
+    long_texts,
+    read_text,
+    text_problems,
+    validation_problems,
+    yaml_problem,
+)
 
 PRESETS = ("att", "westside")
 MAX_POLICY_BYTES = 1_000_000
+# A citation is quoted briefly (the presets' longest is 328 characters) and printed with every
+# warning it backs; the policy's name and document are printed in each citation.
+MAX_POLICY_TEXT = 1_000
 
 
 class PolicyError(Exception):
@@ -24,7 +39,18 @@ class PolicyError(Exception):
 
 class _PolicyYamlLoader(yaml.SafeLoader):
     """YAML 1.1 reads an unquoted 9:30 as the base-60 number 570; in a policy file it is a
-    time of day (``school_day.start``, ``evening_from``), so keep it as the text written."""
+    time of day (``school_day.start``, ``evening_from``), so keep it as the text written.
+
+    Aliases (``*name``) are refused: a few lines of nested aliases stand for a billion values
+    (the "billion laughs"), which validation would then walk; a policy never needs them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a policy file; write the "
+                "value out", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _number_or_time(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
@@ -49,35 +75,42 @@ def load_policy(spec: str | Path) -> Policy:
     if name in PRESETS:
         return _build(tomllib.loads(_preset_text(name)), f"preset '{name}'")
     path = Path(spec)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a broken link or a loop: said when read
         guess = difflib.get_close_matches(name, PRESETS, n=1, cutoff=0.5)
         hint = f" Did you mean '{guess[0]}'?" if guess else ""
         raise PolicyError(
-            f"'{spec}' is neither a preset ({', '.join(PRESETS)}) nor an existing policy "
-            f"file.{hint}"
+            f"'{inert(str(spec))}' is neither a preset ({', '.join(PRESETS)}) nor an existing "
+            f"policy file.{hint}"
         )
     return _build(_read(path), str(path))
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        if path.stat().st_size > MAX_POLICY_BYTES:
-            raise PolicyError(f"{path}: too large for a policy file.")
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"{path}: cannot read it ({exc}).") from exc
+    """The policy file's settings. Whatever the path points at (a link to a system file, a
+    binary, a pipe), an error names the place, never the file's lines."""
     suffix = path.suffix.lower()
+    if suffix not in (".toml", ".yaml", ".yml"):
+        raise PolicyError(f"{path}: a policy file ends in .toml, .yaml or .yml.")
+    try:
+        text = read_text(path, max_bytes=MAX_POLICY_BYTES)
+    except FileProblem as exc:
+        raise PolicyError(f"{path}: {exc.message}") from None
     try:
         if suffix == ".toml":
             data: Any = tomllib.loads(text)
-        elif suffix in (".yaml", ".yml"):
-            data = yaml.load(text, Loader=_PolicyYamlLoader)  # noqa: S506 (a SafeLoader)
         else:
-            raise PolicyError(f"{path}: a policy file ends in .toml, .yaml or .yml.")
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        raise PolicyError(f"{path}: not valid {suffix[1:].upper()}: {exc}") from exc
+            data = yaml.load(text, Loader=_PolicyYamlLoader)  # noqa: S506 (a SafeLoader)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{path}: not valid TOML: {inert(str(exc))[:200]}") from None
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{path}: not valid YAML: {yaml_problem(exc)}") from None
+    except RecursionError:
+        raise PolicyError(f"{path}: nested too deeply to be a policy file.") from None
     if not isinstance(data, dict):
         raise PolicyError(f"{path}: expected a table of settings at the top level.")
+    problems = text_problems(data, multiline=True) + long_texts(data, MAX_POLICY_TEXT)
+    if problems:
+        raise PolicyError(f"{path}: {listed(problems)}")
     return data
 
 
@@ -98,7 +131,8 @@ def _build(data: dict[str, Any], source: str) -> Policy:
     if parent is not None:
         if parent not in PRESETS:
             raise PolicyError(
-                f"{source}: 'extends' must name a preset ({', '.join(PRESETS)}), not '{parent}'."
+                f"{source}: 'extends' must name a preset ({', '.join(PRESETS)}), not "
+                f"'{excerpt(parent)}'."
             )
         data = _merge(tomllib.loads(_preset_text(parent)), data)
     rules = data.setdefault("rules", {})
@@ -109,9 +143,10 @@ def _build(data: dict[str, Any], source: str) -> Policy:
         )
     unknown = sorted(str(r) for r in set(rules) - set(RULES))
     if unknown:
+        shown = ", ".join(excerpt(r) for r in unknown[:MAX_PROBLEMS])
+        more = f" and {len(unknown) - MAX_PROBLEMS} more" if len(unknown) > MAX_PROBLEMS else ""
         raise PolicyError(
-            f"{source}: unknown rule id(s) {', '.join(unknown)}. "
-            "`docgen checks` lists the rule ids."
+            f"{source}: unknown rule id(s) {shown}{more}. `docgen checks` lists the rule ids."
         )
     form_rules = sorted(r for r in rules if RULES[r].form_rule)
     if form_rules:
@@ -122,8 +157,4 @@ def _build(data: dict[str, Any], source: str) -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise PolicyError(f"{source}: {problems}") from exc
+        raise PolicyError(f"{source}: {validation_problems(exc)}") from None

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from docgen.policy.hours import SchoolDay
+from docgen.schemas import FORMS
 from docgen.schemas.choices import AuthoriserRole, Likelihood, RiskLevel, VisitPurpose
 from docgen.schemas.types import ClockTime
 
@@ -134,6 +135,28 @@ class LetterRules(BaseModel):
     )
 
 
+class FormText(BaseModel):
+    """What a policy prints on one of its forms, in its own words: the notes the paper form
+    carries (printed under the title) and footnotes on its questions (by field name, printed
+    after the question's section)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(default="", description="Where the notes come from, e.g. Appendix 1")
+    notes: list[str] = Field(default_factory=list, description="The form's own notes")
+    footnotes: dict[str, str] = Field(
+        default_factory=dict, description="Footnotes on questions, by the question's field name"
+    )
+
+    @property
+    def empty(self) -> bool:
+        return not self.notes and not self.footnotes
+
+
+# What a field may be asked for besides a rule (``field(asked_by=...)``): features of a policy.
+FEATURES = ("lone_visits",)
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -170,6 +193,26 @@ class Policy(BaseModel):
     risk_scale: RiskScale = Field(default_factory=RiskScale)
     letters: LetterRules = Field(default_factory=LetterRules)
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
+    wording: dict[str, str] = Field(
+        default_factory=dict,
+        description="The policy's words for what the forms name otherwise, e.g. "
+        "headteacher = \"Principal\": printed documents use them",
+    )
+    forms: dict[str, FormText] = Field(
+        default_factory=dict,
+        description="Notes and footnotes printed on each form (risk-assessment, visit-report)",
+    )
+
+    @field_validator("forms")
+    @classmethod
+    def _known_forms(cls, value: dict[str, FormText]) -> dict[str, FormText]:
+        for name, text in value.items():
+            if name not in FORMS:
+                raise ValueError(f"'{name}' is not a form; the forms are {', '.join(FORMS)}")
+            unknown = sorted(set(text.footnotes) - set(FORMS[name].model_fields))
+            if unknown:
+                raise ValueError(f"footnotes of {name} name no question: {', '.join(unknown)}")
+        return value
 
     @field_validator("purposes", mode="before")
     @classmethod
@@ -187,6 +230,17 @@ class Policy(BaseModel):
                 and AuthoriserRole.DEPUTY_DSL not in roles):
             roles.insert(roles.index(AuthoriserRole.DSL) + 1, AuthoriserRole.DEPUTY_DSL)
         return roles
+
+    def asks(self, name: str) -> bool:
+        """Whether the policy asks a question that ``field(asked_by=...)`` ties to ``name``: a
+        rule that is on, or a feature of the policy (``lone_visits``: one member of staff may
+        visit alone)."""
+        if name == "lone_visits":
+            return self.lone_visits != "never"
+        return self.setting(name) is not None
+
+    def form_text(self, form: str) -> FormText:
+        return self.forms.get(form) or FormText()
 
     def setting(self, rule_id: str) -> RuleSetting | None:
         setting = self.rules.get(rule_id)

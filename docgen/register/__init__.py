@@ -79,6 +79,22 @@ class RunEntry:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class AccessEntry:
+    """A view or download of a pupil's record on the web."""
+
+    id: int
+    at: str
+    user: str
+    role: str
+    action: str
+    record_id: str
+    kind: str
+    visit_key: str | None
+    pupil: str | None
+    visit_date: str | None
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -93,7 +109,6 @@ class Register:
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
         self.path = path
-        self._in_transaction = False
         self._last_commit = time.monotonic()
 
     @classmethod
@@ -145,14 +160,14 @@ class Register:
     # ------------------------------------------------------------------ writing
 
     def _begin(self) -> None:
-        if not self._in_transaction:
+        # SQLite's own state, not a flag of ours: an interrupt between a statement and our
+        # bookkeeping must not leave the two disagreeing
+        if not self.db.in_transaction:
             self.db.execute("BEGIN IMMEDIATE")
-            self._in_transaction = True
 
     def commit(self) -> None:
-        if self._in_transaction:
+        if self.db.in_transaction:
             self.db.execute("COMMIT")
-            self._in_transaction = False
         self._last_commit = time.monotonic()
 
     def _commit_soon(self) -> None:
@@ -222,6 +237,23 @@ class Register:
         )
         self._commit_soon()
 
+
+    def log_access(self, *, user: str, role: str, action: str, record_id: str, kind: str,
+                   visit_key: str | None, pupil: str | None,
+                   visit_date: dt.date | None) -> None:
+        """Record a view or download of a pupil's record (committed at once: the log must not
+        lose an entry)."""
+        self._begin()
+        self.db.execute(
+            "INSERT INTO access_log (at, user, role, action, record_id, kind, visit_key, pupil,"
+            " pupil_key, visit_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (_now(), user, role, action, record_id, kind, visit_key or None, pupil or None,
+             fold_name(pupil) if pupil else None,
+             visit_date.isoformat() if visit_date else None),
+        )
+        self.commit()
+
+
     # ------------------------------------------------------------------ reading
 
     def find(self, visit_key: str) -> AssessmentSummary | None:
@@ -241,6 +273,24 @@ class Register:
             authorised=bool(authorised), overall_risk=RiskLevel.parse(risk),
             location=Location(file=file, sheet=sheet, row=number, path=path),
         )
+
+    def access_log(self, *, pupil: str | None = None, record_id: str | None = None,
+                   limit: int = 200) -> list[AccessEntry]:
+        """Views and downloads of pupils' records, newest first."""
+        where: list[str] = []
+        args: list[Any] = []
+        if pupil:
+            where.append("pupil_key = ?")
+            args.append(fold_name(pupil))
+        if record_id:
+            where.append("record_id = ?")
+            args.append(record_id)
+        sql = f"SELECT {_ACCESS_COLUMNS} FROM access_log"  # noqa: S608 (constant columns)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id DESC LIMIT ?"
+        args.append(int(limit))
+        return [AccessEntry(*row) for row in self.db.execute(sql, args)]
 
     def latest(self, path: Path) -> DocumentEntry | None:
         """What docgen last wrote at ``path``, if anything."""
@@ -291,6 +341,7 @@ class Register:
             yield DocumentEntry(*row)
 
 
+_ACCESS_COLUMNS = "id, at, user, role, action, record_id, kind, visit_key, pupil, visit_date"
 _DOC_COLUMNS = ("id, run_id, path, format, kind, visit_key, pupil, visit_date, visit_reference,"
                 " sha256, input_hash, render_key, outcome, recorded_at")
 _RUN_COLUMNS = ("id, started_at, finished_at, status, command, docgen_version, policy, user,"

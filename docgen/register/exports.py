@@ -142,8 +142,8 @@ class ExportLog:
                   json.dumps(list(r.changed)) if r.changed else None)
                  for r in records])
         except BaseException:
-            self.db.execute("ROLLBACK")
-            register._in_transaction = False
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         register.commit()
         return export_id

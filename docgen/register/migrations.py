@@ -139,7 +139,33 @@ def m003_exports(db: sqlite3.Connection) -> None:
     )
 
 
-def m004_letters(db: sqlite3.Connection) -> None:
+def m004_access_log(db: sqlite3.Connection) -> None:
+    """Every view and download of a pupil's record on the web: who, when, what. The record is
+    named by its id in the records database and by the identifying fields the documents table
+    keeps already (pupil, visit date, visit key); never by free text."""
+    _script(
+        db,
+        """
+        CREATE TABLE access_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,                  -- ISO 8601, UTC
+            user TEXT NOT NULL,                -- the account's username
+            role TEXT NOT NULL,
+            action TEXT NOT NULL,              -- view, download-pdf, download-docx, authorise ...
+            record_id TEXT NOT NULL,           -- the form's id in the records database
+            kind TEXT NOT NULL,                -- risk-assessment, visit-report
+            visit_key TEXT,
+            pupil TEXT,
+            pupil_key TEXT,
+            visit_date TEXT
+        );
+        CREATE INDEX access_by_pupil ON access_log(pupil_key);
+        CREATE INDEX access_by_record ON access_log(record_id);
+        """
+    )
+
+
+def m005_letters(db: sqlite3.Connection) -> None:
     """Letters sent (so attendance stages advance from run to run, and the local authority's
     notification lists them), agreements made on visits (dates only), and the pupils and
     contacts a DSL has marked "do not send" (never why)."""
@@ -191,7 +217,7 @@ def m004_letters(db: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_documents, m002_assessments, m003_exports,
-                                    m004_letters)
+                                     m004_access_log, m005_letters)
 
 
 def version(db: sqlite3.Connection) -> int:

@@ -22,6 +22,27 @@ from docgen.schemas.types import LINE_MAX, NAME_MAX, TEXT_MAX
 META_KEY = "x-docgen"
 
 
+@dataclass(frozen=True)
+class When:
+    """When a field applies to a visit: while another answer of the same form (or part) is one
+    of ``values``, or while a named ``fact`` about the visit holds (``docgen.documents.applies``
+    works facts out, some with the school's policy: "the visit is outside school hours").
+
+    A printed form leaves out a question that does not apply and was left empty, and says
+    ``because`` (e.g. "nobody was home"); an answer given is always printed. A question whose
+    controlling answer is not given does not apply (the form says so); every question of a
+    blank form, and one whose fact is not known yet (no visit time), applies."""
+
+    field: str = ""
+    values: tuple[Any, ...] = (True,)
+    fact: str = ""
+    because: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.field) == bool(self.fact):
+            raise ValueError("When needs either a field or a fact")
+
+
 def field(
     label: str,
     help: str = "",
@@ -37,6 +58,8 @@ def field(
     collapsed: bool = False,
     source: str | None = None,
     wording: str | None = None,
+    when: When | None = None,
+    asked_by: tuple[str, ...] = (),
     max_length: int | None = None,
     **constraints: Any,
 ) -> Any:
@@ -56,6 +79,10 @@ def field(
     source: for a field that is not on the paper form (the appendix), the policy paragraph or
         the practice that justifies adding it, quoted briefly. docs/forms.md lists them.
     wording: for a field whose words differ from the paper form's, what changed and why.
+    when: the visits the field applies to (``When``); a printed form leaves it out otherwise.
+    asked_by: for a field only some policies ask, what makes a policy ask it: the ids of the
+        rules that read it, or a feature of the policy (``Policy.asks``). A policy that has
+        none of them does not print the question (an answer given is printed all the same).
     """
     meta: dict[str, Any] = {}
     if section:
@@ -76,6 +103,11 @@ def field(
         meta["source"] = source
     if wording:
         meta["wording"] = wording
+    if when is not None:
+        meta["when"] = {"field": when.field, "fact": when.fact, "because": when.because,
+                        "values": [_schema_value(v) for v in when.values]}
+    if asked_by:
+        meta["asked_by"] = list(asked_by)
     kwargs: dict[str, Any] = {"title": label, "description": help or None, **constraints}
     if meta:
         kwargs["json_schema_extra"] = {META_KEY: meta}
@@ -84,6 +116,11 @@ def field(
     if default_factory is not None:
         return Field(default_factory=default_factory, **kwargs)
     return Field(default, **kwargs)
+
+
+def _schema_value(value: Any) -> Any:
+    """A condition's value as JSON (a choice by its stored value)."""
+    return getattr(value, "value", value)
 
 
 def name_field(label: str, help: str = "", **kw: Any) -> Any:
@@ -105,11 +142,13 @@ def text_field(label: str, help: str = "", **kw: Any) -> Any:
 @dataclass(frozen=True)
 class SignOffLine:
     """A signature line on the printed form: the role, the name recorded on the form if any,
-    and whose name to print otherwise (the school's DSL or headteacher)."""
+    whose name to print otherwise (the school's DSL or headteacher) and, for a line only some
+    policies ask for, what makes a policy ask it (as ``field(asked_by=...)``)."""
 
     role: str
     name: str | None = None
     signer: AuthoriserRole | None = None
+    asked_by: tuple[str, ...] = ()
 
 
 class Part(BaseModel):
@@ -177,5 +216,5 @@ class FormModel(Part):
 
     def sign_offs(self, authorisers: list[AuthoriserRole]) -> list[SignOffLine]:
         """Who signs the printed form. ``authorisers`` are the roles the school's policy
-        names for authorising a visit."""
+        names for authorising a visit. A blank form (every answer None) has every line."""
         return []

@@ -59,6 +59,11 @@ class AuthoriserRole(Choice):
     HEADTEACHER = ("headteacher", "Headteacher / Principal")
     OTHER = ("other", "Other")
 
+    @property
+    def short(self) -> str:
+        """The role as a signature line names it: "Authorised by (DSL)"."""
+        return "DSL" if self is AuthoriserRole.DSL else self.label
+
 
 class TravelMode(Choice):
     VEHICLE = ("vehicle", "Car or other vehicle")

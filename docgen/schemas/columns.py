@@ -36,6 +36,8 @@ class Column:
     collapsed: bool = False  # folded away in an outline group of the workbook
     minimum: float | None = None  # a number's bounds, from the field's ge/le
     maximum: float | None = None
+    asked_by: tuple[str, ...] = ()  # what makes a policy ask it (``field(asked_by=...)``)
+    long: bool = False  # free text: a tall cell
 
     @property
     def key(self) -> str:
@@ -64,6 +66,7 @@ class _Where:
     group: str | None = None
     collapsed: bool = False
     blank_means: dict[str, Any] | None = None
+    asked_by: tuple[str, ...] = ()
 
 
 @cache
@@ -82,30 +85,33 @@ def _columns(model: type[BaseModel], path: Path, where: _Where) -> list[Column]:
         section = where.section or node.section or ""
         required = where.required and node.required
         collapsed = where.collapsed or node.collapsed
+        asked_by = where.asked_by or node.asked_by
         if node.is_list:
             for slot in range(node.slots or 1):
                 slot_prefix = _join(where.prefix, f"{node.header_prefix} {slot + 1}")
                 slot_required = required and slot < node.min_items
                 if node.is_part:  # each slot's fields are a group: "Staff member 2"
                     out += _columns(node.model, (*here, slot), _Where(
-                        slot_prefix, section, slot_required, slot_prefix, collapsed))
+                        slot_prefix, section, slot_required, slot_prefix, collapsed,
+                        asked_by=asked_by))
                 else:  # the slots together are a group: "Staff attending"
                     out.append(_leaf(node, (*here, slot), slot_prefix, _Where(
                         slot_prefix, section, slot_required,
-                        where.group or node.header_prefix, collapsed), slot_prefix))
+                        where.group or node.header_prefix, collapsed, asked_by=asked_by),
+                        slot_prefix))
         elif node.is_part:
             prefix = _join(where.prefix, node.header_prefix) if node.header_prefix \
                 else where.prefix
             out += _columns(node.model, here, _Where(
                 prefix, section, required, where.group or (node.header_prefix or None),
-                collapsed, defaults.get(node.name)))
+                collapsed, defaults.get(node.name), asked_by))
         else:
             blank = (where.blank_means or {}).get(node.name)
             if blank is None and node.kind == "yesno" and node.default is False:
                 blank = False
             out.append(_leaf(node, here, _join(where.prefix, node.label),
                              _Where(where.prefix, section, required, where.group, collapsed,
-                                    None), node.label, blank))
+                                    None, asked_by), node.label, blank))
     return out
 
 
@@ -126,6 +132,8 @@ def _leaf(node: FieldNode, path: Path, header: str, where: _Where, label: str,
         collapsed=where.collapsed,
         minimum=node.minimum,
         maximum=node.maximum,
+        asked_by=where.asked_by,
+        long=node.long,
     )
 
 

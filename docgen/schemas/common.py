@@ -24,7 +24,7 @@ class StaffMember(Part):
     dbs_checked: YesNo | None = field(
         "DBS check in place",
         "Yes if the school holds an appropriate DBS check for this member of staff.",
-        default=None,
+        default=None, asked_by=("ra.staff-dbs",),
         source="Westside (Child protection and safeguarding) “Prior to a staff member being "
         "assigned to undertake a home visit, the school will ensure the staff member has the "
         "appropriate level of DBS check”; for ATT, the safer-recruitment checks of Keeping "
@@ -34,7 +34,7 @@ class StaffMember(Part):
         "Trained in home visiting",
         "Yes if this member of staff is trained in home visiting (e.g. an education welfare "
         "officer).",
-        default=None,
+        default=None, asked_by=("ra.staff-trained",),
         source="Westside (Training) “Where possible, at least one staff member in attendance "
         "will be specifically trained in home visiting”.",
     )
@@ -42,7 +42,7 @@ class StaffMember(Part):
         "Trained in preventing violence",
         "Yes if this member of staff has had the training in strategies for the prevention of "
         "violence.",
-        default=None,
+        default=None, asked_by=("ra.staff-violence-training",),
         source="Westside (Training) “Before performing their duties, staff conducting home "
         "visits will undergo the appropriate training in strategies for the prevention of "
         "violence”.",

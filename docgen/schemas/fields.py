@@ -19,8 +19,8 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from docgen.schemas.base import META_KEY
-from docgen.schemas.types import Choice
+from docgen.schemas.base import META_KEY, When
+from docgen.schemas.types import UNBROKEN_PARSERS, Choice, clean_line, clean_multiline
 
 Path = tuple[str | int, ...]
 
@@ -45,6 +45,9 @@ class FieldNode:
     collapsed: bool  # a part whose workbook columns are grouped and folded away
     source: str | None  # why a field not on the paper form was added (policy or practice)
     wording: str | None  # how its words differ from the paper form's, and why
+    when: When | None  # the visits it applies to; None: every visit
+    asked_by: tuple[str, ...]  # what makes a policy ask it (rule ids, features); (): every policy
+    unbroken: bool  # printed on one line (a phone number, a registration)
     info: FieldInfo
     type: Any  # the value's type; for a list, the item's type
     is_list: bool
@@ -54,6 +57,8 @@ class FieldNode:
     max_length: int | None  # characters for text, items for a list
     minimum: float | None
     maximum: float | None
+    free_text: bool  # text typed freely (a name, a line, free text), not a code or a number
+    max_chars: int | None  # for free text: the most characters it (or each item) may hold
 
     @property
     def is_part(self) -> bool:
@@ -96,6 +101,23 @@ def unwrap(annotation: Any) -> tuple[Any, bool]:
             return annotation, optional
 
 
+def _unbroken(annotation: Any) -> bool:
+    """Whether the annotation's value is parsed as a value printed on one line."""
+    if typing.get_origin(annotation) is Annotated:
+        _, *metadata = typing.get_args(annotation)
+        if any(getattr(m, "func", None) in UNBROKEN_PARSERS for m in metadata):
+            return True
+    return any(_unbroken(arg) for arg in typing.get_args(annotation))
+
+
+def _when(meta: dict[str, Any]) -> When | None:
+    raw = meta.get("when")
+    if not raw:
+        return None
+    return When(field=raw["field"], fact=raw["fact"], because=raw["because"],
+                values=tuple(raw["values"]))
+
+
 def is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
@@ -135,6 +157,7 @@ def _node(model: type[BaseModel], name: str, section: str | None) -> FieldNode:
     long = bool(meta.get("long"))
     kind = "part" if is_model(tp) else _leaf_kind(tp, long)
     minimum, maximum = _constraint(info, "ge"), _constraint(info, "le")
+    free, limit = _text_type(info, is_list)
     return FieldNode(
         name=name,
         label=info.title or name.replace("_", " ").capitalize(),
@@ -149,6 +172,10 @@ def _node(model: type[BaseModel], name: str, section: str | None) -> FieldNode:
         collapsed=bool(meta.get("collapsed")),
         source=meta.get("source"),
         wording=meta.get("wording"),
+        when=_when(meta),
+        asked_by=tuple(meta.get("asked_by") or ()),
+        unbroken=_unbroken(info.annotation) or any(
+            getattr(m, "func", None) in UNBROKEN_PARSERS for m in info.metadata),
         info=info,
         type=tp,
         is_list=is_list,
@@ -158,7 +185,28 @@ def _node(model: type[BaseModel], name: str, section: str | None) -> FieldNode:
         max_length=_constraint(info, "max_length"),
         minimum=None if minimum is None else float(minimum),
         maximum=None if maximum is None else float(maximum),
+        free_text=free,
+        max_chars=limit if free else None,
     )
+
+
+def _text_type(info: FieldInfo, is_list: bool) -> tuple[bool, int | None]:
+    """Whether the field's type is one of the free-text types (Name, Line, Text), and the
+    most characters it (each item, for a list) may hold."""
+    metadata = list(info.metadata)
+    validators = {getattr(m, "func", None) for m in metadata}
+    limits = [] if is_list else [m.max_length for m in metadata
+                                 if getattr(m, "max_length", None)]
+    stack = [info.annotation]
+    while stack:
+        annotation = stack.pop()
+        for m in getattr(annotation, "__metadata__", ()):
+            validators.add(getattr(m, "func", None))
+            if getattr(m, "max_length", None):
+                limits.append(m.max_length)
+        stack.extend(typing.get_args(annotation))
+    free = bool(validators & {clean_line, clean_multiline})
+    return free, min(limits) if limits else None
 
 
 @cache

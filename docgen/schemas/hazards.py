@@ -15,6 +15,9 @@ from docgen.schemas.base import Part, field, text_field
 from docgen.schemas.choices import Likelihood, RiskLevel
 from docgen.schemas.types import Text
 
+HAZARD_TEXT_MAX = 2_000
+HAZARD_CONTROLS_MAX = 5_000
+
 
 def _nothing_required(schema: dict[str, Any]) -> None:
     """In JSON every hazard and every cell may be left out: the generic assessment fills it
@@ -25,11 +28,16 @@ def _nothing_required(schema: dict[str, Any]) -> None:
 class HazardAssessment(Part):
     model_config = ConfigDict(json_schema_extra=_nothing_required)
 
+    # A cell of the printed matrix is a fifth of the page wide: these limits keep the matrix
+    # to a few pages (20,000 characters in each cell printed 55 pages of narrow columns), and
+    # leave room for a long list of controls (24 numbered lines are 3,100 characters).
     individuals_at_risk: Text = text_field(
-        "Individuals at Risk", "Who may be harmed. Leave blank for the generic assessment."
+        "Individuals at Risk", "Who may be harmed. Leave blank for the generic assessment.",
+        max_length=HAZARD_TEXT_MAX,
     )
     severity_of_harm: Text = text_field(
-        "Severity of Harm", "What harm could occur. Leave blank for the generic assessment."
+        "Severity of Harm", "What harm could occur. Leave blank for the generic assessment.",
+        max_length=HAZARD_TEXT_MAX,
     )
     likelihood: Likelihood = field(
         "Likelihood",
@@ -42,6 +50,7 @@ class HazardAssessment(Part):
     controls: Text = text_field(
         "Controls",
         "How the risk is reduced, one control per line. Leave blank for the generic controls.",
+        max_length=HAZARD_CONTROLS_MAX,
     )
 
 

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from docgen.report import Issue, Location, json_path, make_issue, printable
+from docgen.report import Issue, Location, Severity, json_path, make_issue, printable
 from docgen.schemas.base import FormModel
-from docgen.schemas.fields import Path, known_keys, label_for_path, node_at
-from docgen.schemas.types import display
+from docgen.schemas.fields import Path, by_name, known_keys, label_for_path, node_at
+from docgen.schemas.types import blank_text, display, is_not_applicable, pasted_changes
 
 # pydantic's error types, and docgen's own from schemas/types.py, as issue codes
 _CODES = {
@@ -41,6 +41,8 @@ _CODES = {
     "int_from_float": "invalid-number",
     "float_parsing": "invalid-number",
     "float_type": "invalid-number",
+    "finite_number": "invalid-number",
+    "int_parsing_size": "invalid-number",
     "greater_than_equal": "out-of-range",
     "less_than_equal": "out-of-range",
     "model_type": "invalid-structure",
@@ -69,7 +71,8 @@ def json_locator(model: type[FormModel], base: Location, base_path: str) -> Loca
 
 
 def prune_blank(value: Any) -> Any:
-    """Blank answers are no answers: drop None and whitespace-only strings, at any depth."""
+    """Blank answers are no answers: drop None and strings with nothing visible in them
+    (white space, zero-width characters), at any depth."""
     if isinstance(value, dict):
         return {k: prune_blank(v) for k, v in value.items() if not _is_blank(v)}
     if isinstance(value, list):
@@ -77,8 +80,34 @@ def prune_blank(value: Any) -> Any:
     return value
 
 
+def drop_not_applicable(model: type[BaseModel], data: dict[str, Any],
+                        required: bool = True) -> dict[str, Any]:
+    """Optional answers written as "n/a" or "-" are no answers: dropped, at any depth. A
+    required answer so written is kept, and is then reported as the wrong kind of answer."""
+    nodes = by_name(model)
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        node = nodes.get(key)
+        if node is None:
+            out[key] = value
+            continue
+        needed = required and node.required
+        if is_not_applicable(value) and not needed:
+            continue
+        if node.is_part and isinstance(value, dict):
+            value = drop_not_applicable(node.model, value, needed)
+        elif node.is_list and isinstance(value, list):
+            if node.is_part:
+                value = [drop_not_applicable(node.model, v, needed) if isinstance(v, dict)
+                         else v for v in value]
+            else:
+                value = [v for v in value if not is_not_applicable(v)]
+        out[key] = value
+    return out
+
+
 def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and blank_text(value))
 
 
 def validate_form(
@@ -92,10 +121,42 @@ def validate_form(
     ``ignore`` drops errors already reported another way (a required workbook column that is
     missing is one error for the file, not one per row)."""
     try:
-        return model.model_validate(data), []
+        form: FormModel | None = model.model_validate(data)
+        issues: list[Issue] = []
     except ValidationError as exc:
         errors = [e for e in exc.errors() if ignore is None or not ignore(e)]
-        return None, [describe(model, error, locate) for error in errors]
+        form, issues = None, [describe(model, error, locate) for error in errors]
+    refused = {i.location for i in issues}
+    for path, change in pasted_text(model, data):
+        place = locate(path)
+        if place.location not in refused:
+            issues.append(make_issue(
+                "text-changed",
+                f"Text pasted from Word or another program: {change}. Check that it reads as "
+                "intended.",
+                place.location, severity=Severity.WARNING, field=place.label,
+            ))
+    return form, issues
+
+
+def pasted_text(model: type[FormModel], data: Any) -> list[tuple[Path, str]]:
+    """Where ``data`` holds text that validation changes (a vertical tab from a Word line
+    break becomes a line break ...), and what changes, in reading order."""
+    found: list[tuple[Path, str]] = []
+    stack: list[tuple[Any, Path]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((v, (*path, k)) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(node))))
+        elif isinstance(node, str):
+            meta = node_at(model, path)
+            if meta is not None and meta.free_text:
+                change = pasted_changes(node, multiline=meta.long)
+                if change:
+                    found.append((path, change))
+    return found
 
 
 def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Issue:
@@ -123,7 +184,8 @@ def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Is
     if kind == "missing" or (kind == "string_type" and value is None):
         message = f"Required: fill in '{place.label}'.{help_text}"
         value = None
-    elif kind == "string_too_long":
+    elif kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
+        # pydantic says too_long, as for a list, of an optional text's max_length
         length = len(value) if isinstance(value, str) else "?"
         message = (
             f"Too long: {length} characters where at most {ctx.get('max_length')} are allowed. "
@@ -141,6 +203,10 @@ def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Is
         message = "Not a whole number. Type digits only, e.g. 15."
     elif kind in ("float_parsing", "float_type"):
         message = "Not a number. Type digits only, e.g. 68.5."
+    elif kind == "finite_number":
+        message = "Not a usable number (infinite, or not a number). Type digits only, e.g. 15."
+    elif kind == "int_parsing_size":
+        message = "Far too many digits for a number here. Type the number itself, e.g. 15."
     elif kind in ("greater_than_equal", "less_than_equal"):
         low = _shown(meta.minimum if meta else None)
         high = _shown(meta.maximum if meta else None)
@@ -166,6 +232,8 @@ def describe(model: type[FormModel], error: ErrorDetails, locate: Locator) -> Is
             "delete it from the form."
         )
     code = _CODES.get(kind, "invalid-value")
+    if kind == "too_long" and isinstance(value, str):
+        code = "too-long"
     if kind == "string_type" and value is not None:
         code = "invalid-text"  # a number or a list where text belongs: not a blank answer
     return make_issue(code, message, place.location, field=place.label, value=_echo(value))

@@ -11,6 +11,7 @@ from docgen.schemas.base import (
     FormModel,
     Part,
     SignOffLine,
+    When,
     field,
     line_field,
     name_field,
@@ -27,7 +28,13 @@ from docgen.schemas.common import (
     upn_field,
 )
 from docgen.schemas.hazards import HazardMatrix, generic_matrix
-from docgen.schemas.types import UPN, ClockTime, Line, Name, Text, UKDate, YesNo
+from docgen.schemas.types import UPN, ClockTime, Line, Name, Text, UKDate, YesNo, fold
+
+# What people write in "Are there any known risks ...?" to say there are none (folded).
+NO_KNOWN_RISKS = frozenset({
+    "none", "none known", "no", "nil", "nothing", "nothing known", "no known risks",
+    "no risks", "no known risk", "none identified", "no concerns", "none noted", "not known",
+})
 
 # Why fields beyond Appendix 1 are asked (docs/forms.md lists them).
 IDENTITY = ("Practice: identifies the pupil beyond the name (the school's records, CPOMS); "
@@ -43,6 +50,15 @@ HIGH_RISK = ("Appendix 1 “If the risk for a visit is deemed high, the Principa
              "permission for the visit to go ahead”.")
 ITINERARY = ("Westside (Personal safety) “an itinerary with expected departure and arrival "
              "times”; the office check-in sheet calls staff from these times.")
+# When the questions of a visit apply (docgen.documents.applies works the facts out).
+HIGH = When("overall_risk", (RiskLevel.HIGH,), because="the overall risk is not High")
+ABOVE_LOW = When("overall_risk", (RiskLevel.MEDIUM, RiskLevel.HIGH),
+                 because="the overall risk is Low")
+KNOWN_RISKS = When(fact="known_risks", because="no known risks are recorded")
+LONE = When(fact="lone_visit", because="more than one member of staff goes on the visit")
+OUT_OF_HOURS = When(fact="outside_school_hours", because="the visit is in school hours")
+VEHICLE_RULES = ("ra.vehicle-details", "ra.vehicle-approved")
+
 VEHICLES = ("Westside (Personal safety) “Details of the vehicles used ... including make, "
             "model, registration number and colour, will be held by the school”.")
 
@@ -59,6 +75,7 @@ class Vulnerability(Part):
     other: YesNo = field("Other Vulnerability", "Any other vulnerability.", default=False)
     other_details: Line | None = line_field(
         "Other vulnerability details", "What the other vulnerability is.", default=None,
+        when=When("other", because="no other vulnerability is ticked"),
         source="Practice: a ticked 'Other Vulnerability' box tells the reader nothing without "
         "what it is.",
     )
@@ -96,7 +113,7 @@ class RiskAssessment(FormModel):
     paper: ClassVar[str] = "Appendix 1 (Home Visit Risk Assessment) of the ATT Home Visit Procedure"
     sheet_title: ClassVar[str] = "Risk assessment"
     workbook_notes: ClassVar[tuple[str, ...]] = (
-        "Hazard columns (folded away: click + above the columns to open them): leave a cell "
+        "The hazard matrix is folded away (click the + beside it to open it): leave a cell "
         "blank to keep the generic assessment of the Home Visit Risk Assessment; type only "
         "what differs for this visit.",
         "'Code word agreed' takes Yes or No. Never write the code word itself anywhere in "
@@ -159,6 +176,7 @@ class RiskAssessment(FormModel):
         "E.g. an emergency, a welfare check when parents are not answering, a safeguarding "
         "concern.",
         default=None, max_length=2000,
+        when=When("parents_informed", (False,), because="the parents/carers were told"),
         source="The exceptions both policies allow (ATT §1.2, Westside Home visits): an "
         "unannounced visit says which applies.",
     )
@@ -178,14 +196,14 @@ class RiskAssessment(FormModel):
     lone_visit_approved: YesNo | None = field(
         "Lone visit approved by the headteacher",
         "Only if one member of staff will visit alone and the headteacher has approved it.",
-        default=None,
+        default=None, when=LONE, asked_by=("lone_visits",),
         source="Westside (Personal safety) “unless the headteacher decides it is safe and "
         "appropriate for a home visit to be conducted alone”.",
     )
     lone_working_assessment: YesNo | None = field(
         "Lone-working risk assessment completed",
         "Required before any visit by a single member of staff.",
-        default=None,
+        default=None, when=LONE, asked_by=("lone_visits",),
         source="Westside (Personal safety) “A risk assessment for an instance of lone working "
         "will be carried out before the commencement of any home visit undertaken by a single "
         "staff member”.",
@@ -206,7 +224,7 @@ class RiskAssessment(FormModel):
     mitigation: Text | None = text_field(
         "What steps have you taken to mitigate these risks (if applicable)",
         "Required when known risks are recorded.",
-        default=None,
+        default=None, when=KNOWN_RISKS,
     )
 
     # -- Hazard matrix ------------------------------------------------------------------------
@@ -242,7 +260,7 @@ class RiskAssessment(FormModel):
     assessor_is_slt: YesNo | None = field(
         "Assessor is a member of SLT",
         "Yes if the person completing this assessment is on the senior leadership team.",
-        default=None,
+        default=None, asked_by=("ra.assessor-slt",),
         source="Westside (Personal safety) “conducted by a member of SLT”.",
     )
     authorised_by: Name | None = name_field(
@@ -260,33 +278,34 @@ class RiskAssessment(FormModel):
     approved_by: Name | None = name_field(
         "Specific risk assessment approved by",
         "Needed when the overall risk is above low.",
-        default=None, source=SPECIFIC,
+        default=None, source=SPECIFIC, when=ABOVE_LOW, asked_by=("ra.specific-assessment",),
     )
     approved_on: UKDate | None = field(
         "Date specific assessment approved", "When it was approved.", default=None,
-        source=SPECIFIC,
+        source=SPECIFIC, when=ABOVE_LOW, asked_by=("ra.specific-assessment",),
     )
     concerns_consulted: YesNo | None = field(
         "DSL and Principal consulted about the concerns",
         "Needed when there are concerns about the address, family or pupil.",
-        default=None,
+        default=None, when=KNOWN_RISKS, asked_by=("ra.concerns-consulted",),
         source="Appendix 1 footnote “If there are any concerns, the DSL and Principal must be "
         "consulted”.",
     )
     principal_permission: YesNo | None = field(
         "Principal's permission for a high-risk visit",
         "Needed when the overall risk is high.",
-        default=None, source=HIGH_RISK,
+        default=None, source=HIGH_RISK, when=HIGH,
+        asked_by=("ra.high-risk-permission", "ra.high-risk-refused"),
     )
     principal_name: Name | None = name_field(
         "Principal granting permission", "Name of the Principal.", default=None,
-        source=HIGH_RISK,
+        source=HIGH_RISK, when=HIGH, asked_by=("ra.high-risk-permission",),
     )
     joint_visit: JointVisit | None = field(
         "Joint visit with a safeguarding partner",
         "For a high-risk visit: the decision on a joint visit with police, social care or "
         "another partner.",
-        default=None,
+        default=None, when=HIGH, asked_by=("ra.high-risk-joint-visit",),
         source="Appendix 1 “consideration should be made on whether a joint safeguarding "
         "partner visit, should be made (e.g., A joint visit with police, social care etc)”.",
     )
@@ -310,37 +329,46 @@ class RiskAssessment(FormModel):
     )
     travel_mode: TravelMode | None = field(
         "How staff will travel", "Car, public transport or on foot.", default=None,
-        source=VEHICLES,
+        source=VEHICLES, asked_by=VEHICLE_RULES,
     )
     vehicle: Vehicle | None = field(
         "Vehicle", "The vehicle used, if any.", default=None, prefix="Vehicle",
-        source=VEHICLES,
+        source=VEHICLES, asked_by=VEHICLE_RULES,
+        when=When("travel_mode", (TravelMode.VEHICLE,), because="staff do not travel by car"),
     )
     out_of_hours_reason: Text | None = text_field(
         "Why the visit must be outside school hours",
         "Only for visits outside school hours: why it is necessary and there is no reasonable "
         "alternative.",
-        default=None, max_length=2000,
+        default=None, max_length=2000, when=OUT_OF_HOURS, asked_by=("ra.out-of-hours-reason",),
         source="Westside (Home visits) “Home visits outside of school hours will only be "
         "authorised if absolutely necessary, and there is no reasonable alternative”.",
     )
     responsible_contact: ResponsibleContact | None = field(
         "Out-of-hours responsible contact",
         "Only for visits outside school hours.",
-        default=None, prefix="Out-of-hours contact",
+        default=None, prefix="Out-of-hours contact", when=OUT_OF_HOURS,
+        asked_by=("ra.out-of-hours-contact",),
         source="Westside (Home visits) “a responsible contact will be established to check "
         "on the welfare of staff conducting the visit”.",
     )
 
+    def has_known_risks(self) -> bool:
+        """Whether known risks are recorded: "None", "None known" or "No" record none."""
+        text = self.known_risks
+        return text is not None and fold(text.strip().rstrip(".!")) not in NO_KNOWN_RISKS
+
     def sign_offs(self, authorisers: list[AuthoriserRole]) -> list[SignOffLine]:
-        roles = " or ".join(role.label for role in authorisers)
+        roles = " or ".join(role.short for role in authorisers)
         out = [
             SignOffLine("Risk assessment completed by", self.assessed_by),
-            SignOffLine(f"Visit authorised by ({roles})", self.authorised_by,
+            SignOffLine(f"Authorised by ({roles})", self.authorised_by,
                         authorisers[0] if len(authorisers) == 1 else None),
         ]
-        if self.overall_risk is RiskLevel.HIGH:
-            out.append(SignOffLine("Principal's permission for a high-risk visit",
-                                   self.principal_name, AuthoriserRole.HEADTEACHER))
+        if self.overall_risk in (RiskLevel.HIGH, None):  # None: a blank form
+            out.append(SignOffLine(
+                "Permission for a high-risk visit (Principal)", self.principal_name,
+                AuthoriserRole.HEADTEACHER,
+                asked_by=("ra.high-risk-permission", "ra.high-risk-refused")))
         return out
 

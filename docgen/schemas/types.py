@@ -20,6 +20,7 @@ from pydantic import (
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     PlainSerializer,
+    StringConstraints,
     WithJsonSchema,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -101,6 +102,17 @@ def _fold(text: str) -> str:
 
 def fold(text: str) -> str:
     return _fold(text)
+
+
+# What people write in a cell or field to say "nothing here": an optional answer written so is
+# no answer (folded: "N/A" is "n a", a lone dash folds to "").
+_NOT_APPLICABLE = frozenset({"", "n a", "na", "n.a.", "n.a", "not applicable"})
+
+
+def is_not_applicable(value: Any) -> bool:
+    """True for "n/a", "N/A", "-", "–" and the like."""
+    return isinstance(value, str) and _fold(value.strip().rstrip(".")) in _NOT_APPLICABLE \
+        and bool(value.strip())
 
 
 # --------------------------------------------------------------------------- yes / no
@@ -368,9 +380,92 @@ _FORBIDDEN = re.compile(
     "\U000f0000-\U000ffffd\U00100000-\U0010fffd" + _BIDI_CONTROLS + _NONCHARACTERS + "]"
 )
 
+# What text pasted from Word and other programs carries, and what it becomes: a vertical tab
+# for each manual line break (Shift+Enter), a form feed for a page break, the line and
+# paragraph separators of other systems. In a single-line field each becomes a space. NUL
+# (left by some exports) is dropped. Excel stores a vertical tab in a cell as _x000B_, which
+# the workbook reader decodes to the character.
+_PASTED_BREAKS = {
+    "\x0b": ("a manual line break (vertical tab)", "manual line breaks (vertical tabs)"),
+    "\x0c": ("a page break (form feed)", "page breaks (form feeds)"),
+    "\x85": ("a next-line character", "next-line characters"),
+    "\u2028": ("a line separator", "line separators"),
+    "\u2029": ("a paragraph separator", "paragraph separators"),
+}
+_DROPPED = {"\x00": ("a NUL character", "NUL characters")}
 
-def _forbidden(ch: str) -> bool:
+
+# Runs of more than one blank line (20,000 line breaks printed 337 empty pages): one is kept.
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+# Letters that print as nothing: Hangul fillers, the Mongolian vowel separator, braille blank.
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u180e\u2800")
+
+
+def _visible(text: str) -> bool:
+    """Whether a reader would see anything: a name of zero-width spaces and Hangul fillers is
+    no name."""
+    return any(
+        not ch.isspace() and ch not in _INVISIBLE_LETTERS and unicodedata.category(ch) != "Cf"
+        for ch in text
+    )
+
+
+def blank_text(text: str) -> bool:
+    """Whether ``text`` holds nothing a reader would see (white space, zero-width and other
+    invisible characters, NUL): such an answer is no answer."""
+    return not _visible(text.replace("\x00", ""))
+
+
+def forbidden_character(ch: str) -> bool:
+    """A character no text may hold (tab and newline are allowed; see ``describe_character``
+    for why each kind is refused)."""
     return _FORBIDDEN.match(ch) is not None
+
+
+def describe_character(ch: str) -> str:
+    """What is wrong with a refused character, in words: ``contains ... (U+202E)``."""
+    code = f"U+{ord(ch):04X}"
+    category = unicodedata.category(ch)
+    if ch in _BIDI_CONTROLS:
+        return (f"contains a text-direction control ({code}), which makes the text print in a "
+                "different order from how it is stored")
+    if category == "Cs":
+        return (f"contains a broken character ({code}: half of a character, such as an "
+                "emoji, that was cut in two)")
+    if category == "Co":
+        return f"contains a private-use character ({code}) that no font prints the same way"
+    if ch == "\n":
+        return "contains a line break"
+    if category == "Cc" or ch == "\t":
+        return f"contains an invisible control character ({code})"
+    return f"contains a character that is not text ({code})"
+
+
+def pasted_changes(text: str, *, multiline: bool) -> str | None:
+    """What ``_clean`` changes in ``text`` (pasted line and page breaks, NUL), in words; None
+    when it changes none of these."""
+    changes = []
+    for ch, (one, many) in _PASTED_BREAKS.items():
+        if n := text.count(ch):
+            into = ("a line break" if n == 1 else "line breaks") if multiline else (
+                "a space" if n == 1 else "spaces")
+            changes.append(f"{one if n == 1 else f'{n} {many}'} became {into}")
+    for ch, (one, many) in _DROPPED.items():
+        if n := text.count(ch):
+            changes.append(f"{one} was removed" if n == 1 else f"{n} {many} were removed")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    for ch in _PASTED_BREAKS:
+        lines = lines.replace(ch, "\n")
+    if multiline and (n := len(_BLANK_LINES.findall(lines.strip()))):
+        changes.append("a run of blank lines was shortened to one blank line" if n == 1
+                       else f"{n} runs of blank lines were shortened to one blank line each")
+    if text.strip() and not _visible(text):
+        changes.append("it held only invisible characters, so it counts as blank")
+    return "; ".join(changes) or None
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _clean(raw: Any, *, multiline: bool) -> Any:
@@ -390,7 +485,12 @@ def _clean(raw: Any, *, multiline: bool) -> Any:
         raw = str(raw)
     if not isinstance(raw, str):
         return raw  # let pydantic report the type error
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    for ch in _PASTED_BREAKS:
+        text = text.replace(ch, "\n" if multiline else " ")
+    for ch in _DROPPED:
+        text = text.replace(ch, "")
+    text = unicodedata.normalize("NFC", text)
     if not multiline and "\n" in text.strip():  # a line break at either end is just space
         raise PydanticCustomError(
             "text", "This field is a single line; remove the line breaks.", {}
@@ -398,14 +498,12 @@ def _clean(raw: Any, *, multiline: bool) -> Any:
     bad = _FORBIDDEN.search(text)
     if bad is not None:
         raise PydanticCustomError(
-            "text",
-            "Contains an invisible control character (U+{code}); retype the text.",
-            {"code": f"{ord(bad.group()):04X}"},
+            "text", "{problem}; retype the text without it.",
+            {"problem": _sentence(describe_character(bad.group()))},
         )
     text = text.strip()
-    if not multiline:
-        text = " ".join(text.split())
-    return text or None
+    text = _BLANK_LINES.sub("\n\n", text) if multiline else " ".join(text.split())
+    return text if _visible(text) else None
 
 
 def clean_line(raw: Any) -> Any:
@@ -420,12 +518,15 @@ NAME_MAX = 120
 LINE_MAX = 300
 TEXT_MAX = 20_000
 
-Name = Annotated[str, BeforeValidator(clean_line)]
-Line = Annotated[str, BeforeValidator(clean_line)]
-Text = Annotated[str, BeforeValidator(clean_multiline)]
+# Each type carries its longest length, so that a list of them (the staff attending) is bounded
+# too; a field may set a lower limit with ``max_length``.
+Name = Annotated[str, BeforeValidator(clean_line), StringConstraints(max_length=NAME_MAX)]
+Line = Annotated[str, BeforeValidator(clean_line), StringConstraints(max_length=LINE_MAX)]
+Text = Annotated[str, BeforeValidator(clean_multiline), StringConstraints(max_length=TEXT_MAX)]
 
 # --------------------------------------------------------------------------- phone numbers
 
+PHONE_MAX = 30  # characters: 15 digits (the most any number has) and its spaces and dashes
 _PHONE_HINT = "Type a UK number such as 07700 900123 or +44 7700 900123."
 
 
@@ -444,6 +545,10 @@ def parse_uk_phone(raw: Any) -> Any:
     text = " ".join(raw.split())
     if not text:
         return None
+    if len(text) > PHONE_MAX:  # "07700 900123" and 20,000 dashes printed as one line
+        raise PydanticCustomError(
+            "phone", "'{value}' is too long for a phone number. " + _PHONE_HINT, {"value": raw}
+        )
     if not re.fullmatch(r"\+?[\d ()\-]+", text):
         raise PydanticCustomError(
             "phone", "'{value}' is not a phone number. " + _PHONE_HINT, {"value": raw}
@@ -533,6 +638,10 @@ def parse_registration(raw: Any) -> Any:
 
 
 Registration = Annotated[str, BeforeValidator(parse_registration)]
+
+# Values printed on one line, never wrapped: numbers read out or copied (a phone number, a
+# vehicle registration). Printed forms keep them whole.
+UNBROKEN_PARSERS = (parse_uk_phone, parse_registration)
 
 
 def display(value: Any) -> str:

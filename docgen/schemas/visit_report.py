@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from docgen.schemas.base import FormModel, SignOffLine, field, line_field, name_field, text_field
+from docgen.schemas.base import (
+    FormModel,
+    SignOffLine,
+    When,
+    field,
+    line_field,
+    name_field,
+    text_field,
+)
 from docgen.schemas.choices import Animals, AuthoriserRole, LadoReferral, SpokenTo, VisitPurpose
 from docgen.schemas.common import (
     pupil_class_field,
@@ -16,6 +24,18 @@ from docgen.schemas.common import (
     upn_field,
 )
 from docgen.schemas.types import UPN, ClockTime, Line, Name, Percent, Text, UKDate, YesNo
+
+# When the questions of a visit apply (docgen.documents.applies works the facts out).
+HOME = When("anyone_home", because="nobody was home")
+NOBODY_HOME = When("anyone_home", (False,), because="somebody was home")
+INSIDE = When("entered_property", because="staff did not go inside")
+CONCERNS = When("welfare_concerns", because="there were no welfare concerns")
+INCIDENT_HAPPENED = When(fact="incident", because="nothing unusual happened")
+INFORM = When("inform_others", because="nobody else needs to be informed")
+ATTENDANCE_RULES = ("report.attendance-period", "report.attendance-threshold")
+ATTENDANCE_VISIT = When(fact="attendance_visit", because="the visit was not about attendance")
+LOW_ATTENDANCE = When(fact="attendance_below_threshold",
+                      because="attendance is not below the policy's threshold")
 
 # Why fields beyond Appendix 2 are asked (docs/forms.md lists them).
 IDENTITY = ("Appendix 2 has no pupil details: a report must name the child to be filed on "
@@ -87,7 +107,7 @@ class VisitReport(FormModel):
     letter_left: YesNo | None = field(
         "Did you leave an academy home visit letter if they were not home?",
         "Answer when nobody was home.",
-        default=None,
+        default=None, when=NOBODY_HOME,
     )
     risk_assessment_done: YesNo = field(
         "Was a risk assessment completed/ consulted?",
@@ -102,12 +122,13 @@ class VisitReport(FormModel):
     who_was_home: Text | None = text_field(
         "Who was home?",
         "Names and relationship to the pupil, e.g. Mother (Ms J Smith), younger brother.",
-        default=None, section="Details of the visit", max_length=2000,
+        default=None, section="Details of the visit", max_length=2000, when=HOME,
         wording="Appendix 2's 'Details of the visit' is one box with a list of prompts; "
         "docgen asks each prompt as its own question, in the list's order.",
     )
     entered_property: YesNo | None = field(
-        "Did you enter the property?", "Answer when somebody was home.", default=None
+        "Did you enter the property?", "Answer when somebody was home.", default=None,
+        when=HOME,
     )
     anything_unusual: YesNo | None = field(
         "Did anything unusual happen?", "Yes if anything unusual or any incident happened.",
@@ -115,7 +136,7 @@ class VisitReport(FormModel):
     )
     unusual_details: Text | None = text_field(
         "What happened?", "Details of anything unusual, as soon as possible after the visit.",
-        default=None, source=INCIDENT,
+        default=None, source=INCIDENT, when=INCIDENT_HAPPENED,
     )
     arrival_time: ClockTime | None = field(
         "What time did you arrive?", "e.g. 10:35.", default=None,
@@ -136,22 +157,25 @@ class VisitReport(FormModel):
     )
     welfare_details: Text | None = text_field(
         "Details of the welfare concerns", "What the concerns are, factually.", default=None,
+        when=CONCERNS,
         source="ATT §5.4 “Any child protection concerns arising from home visits ... should be "
         "recorded on CPOMS”: a Yes without the concern is no record.",
     )
     discussed: Text | None = text_field(
-        "What was discussed?", "The main points discussed, factually.", default=None
+        "What was discussed?", "The main points discussed, factually.", default=None,
+        when=HOME,
     )
     agreed: Text | None = text_field(
         "What was agreed?",
         "Any agreement with the parents/carers, e.g. on attendance; it is kept on the pupil's "
         "record.",
-        default=None,
+        default=None, when=HOME,
     )
     agreement_review_date: UKDate | None = field(
         "When will the agreement be reviewed?",
         "The date by which the school checks the agreement is kept, DD/MM/YYYY.",
-        default=None,
+        default=None, when=When(fact="agreement", because="nothing was agreed"),
+        asked_by=("report.agreement-review",),
         source="Westside (Attendance officer visits) “Reminder letters will be sent to the "
         "pupil's parents if the pupil fails to adhere to the agreements made during the home "
         "visit. Continued failure to adhere to the agreement will result in a follow-up "
@@ -170,33 +194,35 @@ class VisitReport(FormModel):
     )
     inform_who: Text | None = text_field(
         "Who needs to be informed?", "Answer when someone else needs to be informed.",
-        default=None, max_length=2000,
+        default=None, max_length=2000, when=INFORM,
     )
     inform_by: Name | None = name_field(
         "Who will pass on this information?", "The member of staff who will tell them.",
-        default=None,
+        default=None, when=INFORM,
     )
 
     # -- The pupil's safety -------------------------------------------------------------------
     pupil_seen: YesNo | None = field(
         "Did you see the pupil?",
         "Yes if you saw the pupil yourself during the visit.",
-        default=None, section="The pupil's safety", source=SEEN,
+        default=None, section="The pupil's safety", source=SEEN, when=HOME,
     )
     pupil_spoken_to: SpokenTo | None = field(
         "Did you speak to the pupil?",
         "Whether you spoke to the pupil, and whether anyone else was there.",
-        default=None, source=SEEN,
+        default=None, source=SEEN, when=When("pupil_seen", because="the pupil was not seen"),
     )
     spoken_to_with: Line | None = line_field(
         "Who was present when you spoke to the pupil?",
         "Name and relationship, e.g. Mother (Ms J Smith).",
         default=None, source=SEEN,
+        when=When("pupil_spoken_to", (SpokenTo.WITH_PARENT, SpokenTo.WITH_OTHER),
+                  because="nobody else was there when staff spoke to the pupil"),
     )
     concerns_reported_to_dsl: YesNo | None = field(
         "Have the welfare concerns been reported to the DSL?",
         "Answer when there were welfare concerns.",
-        default=None,
+        default=None, when=CONCERNS,
         source="ATT §5.3 “you must report disclosures or suspicions to the Designated "
         "Safeguarding Lead”; Westside “will report any safeguarding concerns to the DSL or a "
         "deputy as soon as possible”.",
@@ -204,31 +230,33 @@ class VisitReport(FormModel):
     immediate_danger: YesNo | None = field(
         "Did you believe the pupil was in immediate danger?",
         "Answer when there were welfare concerns.",
-        default=None, source=DANGER,
+        default=None, source=DANGER, when=CONCERNS,
     )
     police_called: YesNo | None = field(
         "Were the police called (999)?",
         "Answer when the pupil was in immediate danger.",
         default=None, source=DANGER,
+        when=When("immediate_danger", because="the pupil was not in immediate danger"),
     )
     social_care_referral: YesNo | None = field(
         "Was a referral made to children's social care?",
         "Yes once a referral has been made (usually by the DSL).",
-        default=None, source=REFERRAL,
+        default=None, source=REFERRAL, when=CONCERNS,
     )
     referral_date: UKDate | None = field(
         "Date of the referral", "When the referral was made, DD/MM/YYYY.", default=None,
-        source=REFERRAL,
+        source=REFERRAL, when=When("social_care_referral", because="no referral was made"),
     )
     referral_by: Name | None = name_field(
         "Referral made by", "Who made the referral.", default=None, source=REFERRAL,
+        when=When("social_care_referral", because="no referral was made"),
     )
 
     # -- Policy follow-up ---------------------------------------------------------------------
     adult_present: YesNo | None = field(
         "Was an appropriate adult present while you were inside?",
         "Answer when you entered the property.",
-        default=None, section="Safeguarding and follow-up",
+        default=None, section="Safeguarding and follow-up", when=INSIDE,
         source="ATT §5.3 “Do not enter the premises unless invited in by a responsible "
         "adult”; Westside “Staff will never enter a home or stay inside without an appropriate "
         "adult present”.",
@@ -236,21 +264,21 @@ class VisitReport(FormModel):
     id_shown: YesNo | None = field(
         "Did you show your identification on arrival?",
         "Staff carry identification (not on a lanyard) and show it, at least on a first visit.",
-        default=None,
+        default=None, when=HOME,
         source="ATT §5.3 “have identification available ... do not use a necklace lanyard”; "
         "Westside “Staff will carry an identity card, which is shown upon arrival”.",
     )
     animals: Animals | None = field(
         "Were there animals at the home?",
         "Animals are kept out of the room where the meeting takes place.",
-        default=None,
+        default=None, when=HOME,
         source="ATT §5.3 “Ensure that there are no animals in the room where a meeting takes "
         "place”; Westside (Home visits) on potentially dangerous animals.",
     )
     entered_bedroom: YesNo | None = field(
         "Did you go into a child's bedroom?",
         "Staff do not enter a child's bedroom (tutoring only where no other space exists).",
-        default=None,
+        default=None, when=INSIDE, asked_by=("report.bedroom", "report.tutoring-bedroom"),
         source="ATT §5.3 “Do not enter a child's/young person's bedroom”; Westside (Tutoring) "
         "“Tutoring will not be delivered in a pupil's bedroom, unless no alternative suitable "
         "space is available”.",
@@ -258,7 +286,8 @@ class VisitReport(FormModel):
     door_open: YesNo | None = field(
         "Tutoring: was the door of the room kept open?",
         "Answer for a tutoring visit.",
-        default=None,
+        default=None, asked_by=("report.tutoring-door",),
+        when=When("purpose", (VisitPurpose.TUTORING,), because="the visit was not for tutoring"),
         source="Westside (Tutoring) “The door of a room where tutoring is delivered will always "
         "be kept open”.",
     )
@@ -266,7 +295,7 @@ class VisitReport(FormModel):
         "Has anything unusual been reported to the headteacher?",
         "Answer when anything unusual happened, staff were threatened, physical intervention "
         "was used or an allegation was made.",
-        default=None, source=INCIDENT,
+        default=None, source=INCIDENT, when=INCIDENT_HAPPENED,
     )
     threatened: YesNo | None = field(
         "Were staff threatened, or was violence used?",
@@ -279,14 +308,15 @@ class VisitReport(FormModel):
     threat_police: YesNo | None = field(
         "Were the police contacted about the threat or violence?",
         "Answer when staff were threatened or violence was used.",
-        default=None,
+        default=None, asked_by=("report.threat-police",),
+        when=When("threatened", because="staff were not threatened"),
         source="Westside (Personal safety) “The police will be contacted where there is a "
         "threat or use of violence”.",
     )
     physical_intervention: YesNo | None = field(
         "Did staff use physical intervention?",
         "Yes if a member of staff physically intervened, e.g. to prevent injury.",
-        default=None,
+        default=None, when=HOME,
         source="Westside (Child protection and safeguarding) “Staff will make a record of the "
         "incident as soon as reasonably possible and share it with the headteacher”.",
     )
@@ -304,7 +334,7 @@ class VisitReport(FormModel):
         "Allegation: referral to the LADO",
         "The headteacher's decision on referring the allegation to the Local Authority "
         "Designated Officer.",
-        default=None,
+        default=None, when=When("allegation_made", because="no allegation was made"),
         source="Practice under Keeping children safe in education, Part 4 (the route of "
         "Westside's Allegations of Abuse Against Staff Policy): the headteacher decides "
         "whether an allegation goes to the LADO or is a low-level concern.",
@@ -312,7 +342,7 @@ class VisitReport(FormModel):
     minutes_waited: int | None = field(
         "If nobody was home, how long did you wait (minutes)?",
         "Whole minutes.",
-        default=None, ge=0, le=600,
+        default=None, ge=0, le=600, when=NOBODY_HOME, asked_by=("report.wait-time",),
         source="Westside (Home visits) “staff will wait no longer than 20 minutes”.",
     )
     left_for_safety: YesNo | None = field(
@@ -326,41 +356,45 @@ class VisitReport(FormModel):
         "Has this been reported in writing to the headteacher?",
         "Answer when the visit was cancelled or ended for safety.",
         default=None,
+        when=When("left_for_safety", because="the visit was not cancelled or ended for safety"),
         source="Westside (Home visits), as for the question before.",
     )
     left_safely_reported: YesNo | None = field(
         "Did you tell the academy when you had left the home?",
         "Staff not returning straight to the academy phone to say they have left safely.",
-        default=None,
+        default=None, asked_by=("report.left-safely",),
         source="ATT §5.4 “telephone the academy after the visit to say you have left the home "
         "visit”; §7.4.",
     )
     attendance_percent: Percent | None = field(
         "Pupil's attendance over the last three months (%)",
         "From the register, e.g. 68.5. Optional; used for the policy's attendance threshold.",
-        default=None, ge=0, le=100, source=ATTENDANCE,
+        default=None, ge=0, le=100, source=ATTENDANCE, asked_by=ATTENDANCE_RULES,
+        when=ATTENDANCE_VISIT,
     )
     attendance_from: UKDate | None = field(
         "Attendance period from",
         "The first day the attendance percentage covers, DD/MM/YYYY.",
-        default=None, source=ATTENDANCE,
+        default=None, source=ATTENDANCE, asked_by=ATTENDANCE_RULES, when=ATTENDANCE_VISIT,
     )
     attendance_to: UKDate | None = field(
         "Attendance period to",
         "The last day the attendance percentage covers, DD/MM/YYYY.",
-        default=None, source=ATTENDANCE,
+        default=None, source=ATTENDANCE, asked_by=ATTENDANCE_RULES, when=ATTENDANCE_VISIT,
     )
     authorities_notified_on: UKDate | None = field(
         "Date the authorities were notified of low attendance",
         "Answer when attendance is below the policy's threshold, DD/MM/YYYY.",
-        default=None, source=ATTENDANCE,
+        default=None, source=ATTENDANCE, asked_by=("report.attendance-threshold",),
+        when=LOW_ATTENDANCE,
     )
     authorities_notified_by: Name | None = name_field(
         "Authorities notified by", "Who notified them.", default=None, source=ATTENDANCE,
+        asked_by=("report.attendance-threshold",), when=LOW_ATTENDANCE,
     )
 
     def sign_offs(self, authorisers: list[AuthoriserRole]) -> list[SignOffLine]:
-        staff = [SignOffLine(f"Staff attending {i}", name)
-                 for i, name in enumerate(self.staff_attending, start=1)]
-        return [*staff, SignOffLine("Report received by the Designated Safeguarding Lead",
-                                    signer=AuthoriserRole.DSL)]
+        names: list[str | None] = [*self.staff_attending] if self.staff_attending \
+            else [None, None]  # a blank form: two lines to sign
+        staff = [SignOffLine("Staff member on the visit", name) for name in names]
+        return [*staff, SignOffLine("Report received by (DSL)", signer=AuthoriserRole.DSL)]

@@ -100,9 +100,11 @@ def test_render_refuses_a_file_it_did_not_write(tmp_path: Path,
 
 def test_render_with_the_sample_school(tmp_path: Path) -> None:
     out = tmp_path / "out"
+    # no register: the sample school keeps it in the repository's out/, which a test must
+    # not write (the README's session, checked by test_docs, reads it)
     result = run("render", str(ROOT / "samples" / "westside" / "nobody-home.json"),
                  "--school", str(ROOT / "samples" / "westside-school.toml"),
-                 "--out", str(out))
+                 "--out", str(out), "--no-register")
     assert result.exit_code == ExitCode.OK, result.output
     report = pdf_text(out / "2026-11-16_visit-report_Robinson-Mia.pdf")
     assert "Westside School (sample)" in report
@@ -124,7 +126,7 @@ def test_checkins_sheet_for_a_day(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("checkins", str(ROOT / "samples" / "day-plan"), "--date", "2026-11-24",
                  "--school", str(ROOT / "samples" / "westside-school.toml"), "--to", "pdf",
-                 "--to", "docx", "--out", str(out))
+                 "--to", "docx", "--out", str(out), "--no-register")
     assert result.exit_code == ExitCode.OK, result.output
     sheet = pdf_text(out / "2026-11-24_office-check-in-sheet.pdf")
     flat = "".join(sheet.split())  # table cells wrap their words
@@ -141,3 +143,37 @@ def test_checkins_with_no_visits(tmp_path: Path) -> None:
                  "--out", str(tmp_path / "out"), "--policy", "westside")
     assert result.exit_code == ExitCode.OK
     assert "no valid risk assessments" in result.output
+
+
+# --------------------------------------------------------------------------- blank forms
+
+
+def test_render_blank_prints_the_schools_form_to_fill_in(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("render", "--blank", "visit-report", "--to", "pdf", "--to", "docx",
+                 "--out", str(out), "--school", str(ROOT / "samples" / "westside-school.toml"),
+                 "--no-register")
+    assert result.exit_code == ExitCode.OK, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "blank-visit-report.docx", "blank-visit-report.pdf", "manifest.csv", "manifest.json"]
+    pdf = pdf_text(out / "blank-visit-report.pdf")
+    # every question Westside asks, none answered, in its words
+    for question in ("Who was home?", "If nobody was home, how long did you wait (minutes)?",
+                     "Tutoring: was the door of the room kept open?", "Westside School"):
+        assert question in pdf.replace("\n", " "), question
+    assert "☒" not in pdf and "Principal" not in pdf
+    assert "Who was home?" in docx_text(out / "blank-visit-report.docx")
+    again = run("render", "--blank", "visit-report", "--to", "pdf", "--out", str(out),
+                "--school", str(ROOT / "samples" / "westside-school.toml"), "--no-register")
+    assert again.exit_code == ExitCode.OK and "1 unchanged" in again.output
+
+
+def test_render_blank_takes_no_files_and_render_needs_some(tmp_path: Path) -> None:
+    both = run("render", "--blank", "risk-assessment", str(tmp_path / "x.json"))
+    assert both.exit_code == ExitCode.USAGE
+    assert "give it no files" in both.output
+    neither = run("render", "--out", str(tmp_path))
+    assert neither.exit_code == ExitCode.USAGE
+    assert "--blank risk-assessment" in neither.output
+    unknown = run("render", "--blank", "letter")
+    assert unknown.exit_code == ExitCode.USAGE

@@ -98,7 +98,9 @@ def story(element: Any) -> list[str]:
 
 
 def body_text(data: bytes) -> str:
-    return "\n".join(story(docx.Document(io.BytesIO(data)).element.body))
+    """The body's text; a number printed unbroken (its spaces no-break spaces) reads as typed."""
+    text = "\n".join(story(docx.Document(io.BytesIO(data)).element.body))
+    return text.replace(NBSP, " ")
 
 
 def header_footer_text(data: bytes) -> tuple[str, str]:
@@ -408,8 +410,12 @@ def test_logo_prints_in_the_header(tmp_path: Path) -> None:
     logo.write_bytes(png())
     document = simple_document(school=SchoolHeader("Logo School", logo=str(logo)))
     data = renderer().render(document)
-    header = docx.Document(io.BytesIO(data)).sections[0].header
-    assert header._element.findall(f".//{qn('w:drawing')}")
+    # the first page's masthead, as the PDF's: the logo on the left, then the school
+    header = docx.Document(io.BytesIO(data)).sections[0].first_page_header
+    logo_cell, details, marking = header.tables[0].rows[0].cells
+    assert logo_cell._element.findall(f".//{qn('w:drawing')}")
+    assert details.paragraphs[0].text == "Logo School"
+    assert marking.paragraphs[0].text == document.marking
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert any(n.startswith("word/media/") for n in z.namelist())
 

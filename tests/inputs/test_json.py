@@ -167,7 +167,6 @@ def test_sheet_option_is_refused_for_json(write: Write, ra: dict[str, Any]) -> N
         ('{"form": "risk-assessment",}', 1, 28),  # trailing comma
         ("{'form': 'risk-assessment'}", 1, 2),  # single quotes
         ('[{"form": "visit-report"}', 1, 26),  # unclosed list
-        ("", 1, 1),
     ],
 )
 def test_invalid_json_says_line_and_column(write: Write, text: str, line: int,
@@ -413,7 +412,13 @@ def test_a_folder_is_searched_and_hidden_files_skipped(tmp_path: Path, ra: dict[
     (tmp_path / ".hidden.json").write_text("{", encoding="utf-8")
     (tmp_path / "notes.txt").write_text("not a form", encoding="utf-8")
     result = validate([tmp_path], "att", today=TODAY)
-    assert sorted(Path(f.path).name for f in result.files) == ["ra.json", "report.JSON"]
+    read = [Path(f.path).name for f in result.files if not f.skipped]
+    assert sorted(read) == ["ra.json", "report.JSON"]
+    # a file that is not a form is listed as skipped, saying why; hidden files are not listed
+    skipped = {Path(f.path).name: f.skipped for f in result.files if f.skipped}
+    assert skipped == {"notes.txt": "not a form file: docgen reads .xlsx workbooks and .json "
+                                    "files"}
+    assert result.exit_code == ExitCode.OK
 
 
 def test_an_empty_folder_is_a_usage_error(tmp_path: Path) -> None:

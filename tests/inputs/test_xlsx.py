@@ -663,8 +663,10 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     ("name", "content", "says"),
     [
         ("missing.xlsx", None, "no such file"),
-        ("text.xlsx", b"name,date\nJane,03/04/2026\n", "is not an Excel .xlsx workbook"),
-        ("empty.xlsx", b"", "is not an Excel .xlsx workbook"),
+        ("text.xlsx", b"name,date\nJane,03/04/2026\n",
+         "is a CSV file (comma-separated text) with an .xlsx name, not an Excel workbook. "
+         "Open it in Excel and save it with File > Save As > Excel Workbook (.xlsx)."),
+        ("empty.xlsx", b"", "is empty (0 bytes)"),
         ("zip.xlsx", "zip", "zip file but not an Excel workbook"),
         ("locked.xlsx", OLE + b"\0" * 512 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 64,
          "password-protected"),
@@ -725,7 +727,13 @@ def test_excel_lock_files_are_skipped_in_a_folder(tmp_path: Path, report: dict[s
                    [VisitReport.model_validate(report)])
     (tmp_path / "~$reports.xlsx").write_bytes(b"\0" * 165)
     result = validate([tmp_path], "att", today=TODAY)
-    assert [Path(f.path).name for f in result.files] == ["reports.xlsx"]
+    assert [Path(f.path).name for f in result.files if not f.skipped] == ["reports.xlsx"]
+    # listed, saying what it is and what to open instead
+    lock = next(f for f in result.files if f.skipped)
+    assert Path(lock.path).name == "~$reports.xlsx"
+    assert lock.skipped == ("this is Excel's temporary lock file, made while a workbook is "
+                            "open; open reports.xlsx instead")
+    assert result.exit_code == 0
 
 
 def test_hazard_cells_read_their_choices(ra: dict[str, Any], tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -59,6 +60,23 @@ def test_a_template_problem_exits_2_and_makes_nothing(tmp_path: Path) -> None:
                        "--templates", str(tmp_path / "ours"))
     assert code == 2
     assert "no letter was made" in output and "{{ pupil_nmae }}" in output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["wording/attendance-concern-1.html", "letter.html",
+                                  "letter.css", "letter.docx"])
+def test_a_template_that_links_outside_its_folder_is_refused(tmp_path: Path, name: str) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("DSL notes: not for a template", "utf-8")
+    link = tmp_path / "ours" / "letters" / name
+    link.parent.mkdir(parents=True)
+    link.symlink_to(secret)
+    code, output = run("letters", str(export(tmp_path, NOWAK)), "--school",
+                       str(school(tmp_path)), "--out", str(tmp_path / "out"),
+                       "--templates", str(tmp_path / "ours"))
+    assert code == 2, output
+    assert "leads outside the template folder" in output
+    assert "DSL notes" not in output
     assert not (tmp_path / "out").exists()
 
 

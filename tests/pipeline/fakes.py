@@ -24,6 +24,10 @@ class FakeRenderer:
         if self.spec.hang_for and self.spec.hang_for in document.subject:
             while True:  # runs away until the time limit stops it
                 time.sleep(0.01)
+        if self.spec.hog_for and self.spec.hog_for in document.subject:
+            hoard = []
+            for _ in range(64):  # 64 x 16 MB: more than a capped worker may take
+                hoard.append(bytearray(16 * 1024 * 1024))
         return f"{self.fmt}\n".encode() + "\n".join(document.texts()).encode()
 
 
@@ -31,6 +35,7 @@ class FakeRenderer:
 class FakeSpec(RendererSpec):
     fail_for: str = ""
     hang_for: str = ""
+    hog_for: str = ""
 
     def build(self, fmt: Any) -> FakeRenderer:
         return FakeRenderer(fmt, self)

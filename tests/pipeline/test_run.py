@@ -35,12 +35,13 @@ def write(tmp_path: Path, records: list[dict[str, Any]], name: str = "visits.jso
 def produce(paths: Sequence[Path], out: Path, *, formats: tuple[Any, ...] = ("pdf", "docx"),
             spec: FakeSpec | None = None, register: Register | None = None,
             overwrite: bool = False, jobs: int = 1, timeout: float | None = 30,
-            producer: Any = None, executor: Any = None, policy: str = "att") -> RunResult:
+            producer: Any = None, executor: Any = None, policy: str = "att",
+            memory_mb: int | None = 2048) -> RunResult:
     school = resolve_school(SAMPLE_SCHOOL, policy)
     batch = Batch(paths, school.policy, today=TODAY)
     settings = Settings(out_dir=out, formats=formats, overwrite=overwrite, jobs=jobs,
                         timeout=timeout, renderer=spec or FakeSpec(), policy=school.policy.id,
-                        executor=executor)
+                        executor=executor, worker_memory_mb=memory_mb)
     producer = producer or FormProducer(school.config, school.policy)
     return batch.produce(producer, settings, register=register)
 
@@ -192,6 +193,18 @@ def test_a_document_over_its_time_limit_is_stopped_and_the_rest_completes(
                      timeout=0.5, spec=FakeSpec(hang_for="Jane Smith"))
     assert [r.status for r in result.records] == ["failed", "made"]
     assert "took longer than 0.5 seconds" in result.records[0].files[0].reason
+    assert files(out) == ["2026-11-20_visit-report_Jones-Sam.pdf"]
+
+
+def test_a_document_that_would_exhaust_memory_fails_alone(
+        tmp_path: Path, report: dict[str, Any]) -> None:
+    other = copy.deepcopy(report)
+    other["pupil_name"] = "Sam Jones"
+    out = tmp_path / "out"
+    result = produce([write(tmp_path, [report, other])], out, formats=("pdf",), jobs=2,
+                     spec=FakeSpec(hog_for="Jane Smith"), memory_mb=512)
+    assert [r.status for r in result.records] == ["failed", "made"]
+    assert "ran out of memory" in result.records[0].files[0].reason
     assert files(out) == ["2026-11-20_visit-report_Jones-Sam.pdf"]
 
 

@@ -71,7 +71,7 @@ def other_vulnerability(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[F
 @rule("ra.mitigation", "Known risks have mitigating steps recorded", RA,
       form_rule=True, severity=Severity.WARNING, cite=FORM)
 def mitigation(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    if ra.known_risks and not ra.mitigation:
+    if ra.has_known_risks() and not ra.mitigation:
         yield Finding(
             "Known risks are recorded but no steps to mitigate them. Say what has been done to "
             "reduce each risk.",
@@ -259,7 +259,7 @@ def hazard_level(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]
 @rule("ra.known-risks-low", "Known risks recorded with an overall risk of Low are questioned",
       RA)
 def known_risks_low(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    if ra.known_risks and ra.overall_risk is RiskLevel.LOW:
+    if ra.has_known_risks() and ra.overall_risk is RiskLevel.LOW:
         yield Finding(
             "Known risks are recorded, yet the overall risk is Low. Check the assessment: "
             "concerns about the address, family or pupil call for a new assessment of "
@@ -329,7 +329,7 @@ def high_risk_joint_visit(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator
 
 @rule("ra.concerns-consulted", "Known concerns were discussed with the DSL and Principal", RA)
 def concerns_consulted(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    if ra.known_risks and ra.concerns_consulted is not True:
+    if ra.has_known_risks() and ra.concerns_consulted is not True:
         yield Finding(
             "Concerns about the address, family or pupil are recorded: the DSL and Principal "
             "must be consulted. Answer Yes once they have been.",
@@ -340,7 +340,7 @@ def concerns_consulted(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Fi
 @rule("ra.reassess-hazards", "Known concerns lead to a new assessment of likelihood and risk",
       RA)
 def reassess_hazards(ra: RA, policy: Policy, ctx: CheckContext) -> Iterator[Finding]:
-    if ra.known_risks and ra.hazards.is_generic():
+    if ra.has_known_risks() and ra.hazards.is_generic():
         yield Finding(
             "Known risks are recorded, but the hazard matrix is still the generic assessment. "
             "Make a new assessment of likelihood and risk level for the hazards concerned.",
