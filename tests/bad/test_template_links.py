@@ -183,7 +183,7 @@ def test_a_folder_that_is_not_a_template_folder(tmp_path: Path, setting: str) ->
     folder = (tmp_path / setting).resolve()
     assert str(caught.value) == (
         f"{path}: documents.templates: {folder} is not a template folder: it has none of "
-        "html/, css/, docx/ (lay it out like docgen's templates folder).")
+        "html/, css/, docx/, letters/ (lay it out like docgen's templates folder).")
     result = run("render", tmp_path, "--templates", folder, "--out", tmp_path / "out")
     assert result.exit_code == ExitCode.USAGE
     assert "is not a template folder" in result.output
