@@ -146,13 +146,18 @@ def docgen_render(source: str, out: str, fmt: str, jobs: str, register: str) -> 
     manifest, register."""
     import docgen
 
+    done: list[Any] = []
+
     def work() -> None:
         result = docgen.render([source], out, formats=(fmt,), register=Path(register),
                                jobs=int(jobs) or None, overwrite=True)
         if result.run is None or result.run.exit_code:
             raise SystemExit(f"docgen failed: {result.to_dict()}")
+        done.append(result.run)
 
-    _report(_timed(work))
+    seconds = _timed(work)
+    # what was written, not found unchanged: a rerun into a used folder would time nothing
+    _report(seconds, written=done[0].counts().get("written", 0))
 
 
 LIBREOFFICE_CHUNK = 200  # files per invocation: a single soffice stops after ~250
@@ -257,14 +262,18 @@ def docgen_letters(source: str, out: str, fmt: str, register: str) -> None:
 
     from docgen.letters import letters
 
+    done: list[Any] = []
+
     def work() -> None:
         result = letters([source], out, formats=(fmt,), register=Path(register),
                          today=dt.date.fromisoformat(LETTER_DATE), overwrite=True,
                          school=None)
         if result.run is None or result.exit_code:
             raise SystemExit(f"docgen failed: {result.to_dict()}")
+        done.append(result.run)
 
-    _report(_timed(work))
+    seconds = _timed(work)
+    _report(seconds, written=done[0].counts().get("written", 0))
 
 
 def letters_combine(folder: str, count: str, out: str) -> None:

@@ -21,6 +21,10 @@ def test_the_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert figures["validate"]["time_ratio"] > 0 and figures["validate"]["memory_ratio"] > 0
     assert figures["pdf"]["throughput_ratio"] > 0 and figures["docx"]["throughput_ratio"] > 0
     assert [s["documents"] for s in figures["scale"]["sizes"]] == [2, 4]
+    # every docgen run made its documents: none found them made by the run before
+    for case in ("pdf", "docx"):
+        assert [r["written"] for r in figures[case]["docgen"]] == [3, 3]
+    assert all(r["written"] for r in figures["letters_pdf"]["docgen"])
     assert "libreoffice" in figures
     assert figures["letters_pdf"]["throughput_ratio"] > 0
     assert figures["letters_docx"]["throughput_ratio"] > 0
