@@ -5,6 +5,8 @@ A job is a ``JobSpec``: who may run it, which forms it takes, and the pipeline `
 runs. docgen's own printing jobs are here; the letters and the CPOMS export plug in the same
 way: a module listed in ``PLUGINS`` that defines ``JOBS: list[JobSpec]`` (or any code calling
 ``register_job``) appears on the Jobs page for the roles it names, with nothing else to change.
+A job may adjust the pipeline's settings (its own renderers), check its templates before
+anything is made, and say what the person who ran it must know when it is done.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 from docgen.batch import School, settings_for
 from docgen.documents.producers import CheckinProducer, FormProducer
 from docgen.locking import Busy
-from docgen.pipeline import Format, Producer, RunResult, run
+from docgen.pipeline import Format, Producer, RunResult, Settings, run
 from docgen.pipeline.progress import Progress
 from docgen.register import Register, RegisterError
 from docgen.report import RecordResult
@@ -35,13 +37,16 @@ PLUGINS = ("docgen.letters.web", "docgen.export.web")
 @dataclass(frozen=True)
 class JobRequest:
     """What a job is run on: the school, the usable forms chosen (all of them, before the run
-    starts: an export can index them first), the day it concerns, and the school's register
-    (for a producer that keeps its own tables there, as the export does)."""
+    starts: an export can index them first), the day it concerns, and the school's register,
+    open for the run (for a producer that keeps its own tables there, as the letters and the
+    export do)."""
 
     school: School
     records: list[RecordResult]
     day: dt.date
     register_path: Path | None = None
+    register: Register | None = None
+    out_dir: Path | None = None  # the job's own folder, where the pipeline writes
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,12 @@ class JobSpec:
     producer: Callable[[JobRequest], Producer]
     formats: tuple[Format, ...] = ("pdf",)
     today_only: bool = False  # only the forms of visits on the day
+    # the pipeline's settings for this job (e.g. its own renderers), from docgen's defaults
+    settings: Callable[[JobRequest, Settings], Settings] | None = None
+    # problems that stop the job before anything is made (a template that cannot be used)
+    check: Callable[[JobRequest], list[str]] | None = None
+    # what the person who ran it must know when it is done, from its producer
+    summary: Callable[[Producer], list[str]] | None = None
 
 
 _JOBS: dict[str, JobSpec] = {}
@@ -112,6 +123,8 @@ class Job:
     started: dt.datetime
     result: RunResult | None = None
     failed: str = ""
+    problems: list[str] = field(default_factory=list)  # why it could not start, each in full
+    notes: list[str] = field(default_factory=list)  # the job's summary (JobSpec.summary)
     # the forms it was run on, as (record id in the records database, form): for the access log
     sources: list[tuple[str, FormModel]] = field(default_factory=list)
     done: threading.Event = field(default_factory=threading.Event)
@@ -178,15 +191,26 @@ class JobRunner:
         return job
 
     def _run(self, job: Job, records: list[RecordResult], day: dt.date) -> None:
+        spec = job.spec
         try:
-            producer = job.spec.producer(JobRequest(self.school, records, day,
-                                                    self.register_path))
-            settings = settings_for(self.school, job.out_dir, formats=job.spec.formats,
-                                    jobs=self.jobs)
             register = Register.open(self.register_path) if self.register_path else None
             try:
+                request = JobRequest(self.school, records, day, self.register_path, register,
+                                     job.out_dir)
+                if spec.check is not None:
+                    job.problems = spec.check(request)
+                    if job.problems:
+                        job.failed = "Nothing was made: the templates cannot be used."
+                        return
+                producer = spec.producer(request)
+                settings = settings_for(self.school, job.out_dir, formats=spec.formats,
+                                        jobs=self.jobs)
+                if spec.settings is not None:
+                    settings = spec.settings(request, settings)
                 job.result = run(iter(records), producer, settings, register=register,
                                  progress=job.progress)
+                if spec.summary is not None:
+                    job.notes = spec.summary(producer)
             finally:
                 if register is not None:
                     register.close()

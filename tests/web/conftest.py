@@ -79,8 +79,9 @@ class WebSchool:
         return self.accounts[key]
 
 
-def make_school(folder: Path, policy: str = "att", live_seconds: float = 15.0) -> WebSchool:
-    school = resolve_school(None, policy, search=False)
+def make_school(folder: Path, policy: str = "att", live_seconds: float = 15.0,
+                school_file: Path | None = None) -> WebSchool:
+    school = resolve_school(school_file, policy, search=False)
     store = RecordStore.open(folder / "docgen-records.sqlite")
     clock = Clock(dt.datetime.combine(DAY, dt.time(9, 0)))
     settings = WebSettings(school=school, store=store,
