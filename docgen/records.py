@@ -448,7 +448,7 @@ def _row_record(
         if column is None or (isinstance(cell.value, str) and blank_text(cell.value)):
             continue  # not a column of the form, or nothing visible in it (a blank answer)
         used = True
-        ok, value = _value_of(cell, column, row.with_(column=cell.column), issues, unusable)
+        ok, value = _value_of(cell, column, row, issues, unusable)
         if ok:
             set_path(data, column.path, value)
     if not used:
@@ -461,16 +461,17 @@ def _row_record(
     return _record(model, data, issues, unusable, missing, row, cell_of)
 
 
-def _value_of(cell: Cell, column: Column, where: Location, issues: list[Issue],
+def _value_of(cell: Cell, column: Column, row: Location, issues: list[Issue],
               unusable: set[FieldPath]) -> tuple[bool, Any]:
     """A cell's value for ``column``: (False, None) when it is a formula or an Excel error
-    (reported in ``issues``), or an optional "n/a" (left blank)."""
+    (reported in ``issues``, at the cell in ``row``), or an optional "n/a" (left blank)."""
     if cell.formula:
         issues.append(make_issue(
             "formula",
             "This cell holds a formula; docgen never evaluates formulas. Type the value "
             "itself (copy the cell and Paste Special > Values).",
-            where, field=column.header, value=None if column.no_echo else cell.value,
+            row.with_(column=cell.column), field=column.header,
+            value=None if column.no_echo else cell.value,
         ))
         unusable.add(column.path)
         return False, None
@@ -478,7 +479,7 @@ def _value_of(cell: Cell, column: Column, where: Location, issues: list[Issue],
         issues.append(make_issue(
             "excel-error",
             f"The cell shows the Excel error {cell.value}; type the value itself.",
-            where, field=column.header,
+            row.with_(column=cell.column), field=column.header,
         ))
         unusable.add(column.path)
         return False, None
@@ -559,8 +560,7 @@ def read_form_sheet(model: type[FormModel], wb: Workbook, title: str,
         answer = next((c for c in row.cells if c.column == "B"), None)
         if answer is None or (isinstance(answer.value, str) and blank_text(answer.value)):
             continue
-        ok, value = _value_of(answer, column, here.with_(row=row.number, column="B"), issues,
-                              unusable)
+        ok, value = _value_of(answer, column, here.with_(row=row.number), issues, unusable)
         if ok:
             set_path(data, column.path, value)
 

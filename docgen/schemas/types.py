@@ -401,6 +401,14 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u180e\u2800")
 
 
+def _plain(text: str) -> bool:
+    """Printable ASCII with tabs and line breaks: the common case, tested in C. Such text
+    holds nothing to clean, refuse or warn about (but runs of blank lines), and is visible
+    as soon as it holds a character that is not white space."""
+    return text.isascii() and (text.isprintable()
+                               or text.replace("\n", " ").replace("\t", " ").isprintable())
+
+
 def _visible(text: str) -> bool:
     """Whether a reader would see anything: a name of zero-width spaces and Hangul fillers is
     no name."""
@@ -413,6 +421,12 @@ def _visible(text: str) -> bool:
 def blank_text(text: str) -> bool:
     """Whether ``text`` holds nothing a reader would see (white space, zero-width and other
     invisible characters, NUL): such an answer is no answer."""
+    if _plain(text):
+        return not text.strip()
+    return _blank_text_general(text)
+
+
+def _blank_text_general(text: str) -> bool:
     return not _visible(text.replace("\x00", ""))
 
 
@@ -444,6 +458,13 @@ def describe_character(ch: str) -> str:
 def pasted_changes(text: str, *, multiline: bool) -> str | None:
     """What ``_clean`` changes in ``text`` (pasted line and page breaks, NUL), in words; None
     when it changes none of these."""
+    if _plain(text) and not (multiline and "\n" in text
+                             and _BLANK_LINES.search(text.strip())):
+        return None
+    return _pasted_changes_general(text, multiline=multiline)
+
+
+def _pasted_changes_general(text: str, *, multiline: bool) -> str | None:
     changes = []
     for ch, (one, many) in _PASTED_BREAKS.items():
         if n := text.count(ch):
@@ -485,6 +506,14 @@ def _clean(raw: Any, *, multiline: bool) -> Any:
         raw = str(raw)
     if not isinstance(raw, str):
         return raw  # let pydantic report the type error
+    if _plain(raw) and (multiline or "\n" not in raw.strip()):
+        # what the general case does to such text, without its per-character work
+        plain = _BLANK_LINES.sub("\n\n", raw.strip()) if multiline else " ".join(raw.split())
+        return plain or None
+    return _clean_text_general(raw, multiline=multiline)
+
+
+def _clean_text_general(raw: str, *, multiline: bool) -> str | None:
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     for ch in _PASTED_BREAKS:
         text = text.replace(ch, "\n" if multiline else " ")

@@ -538,3 +538,30 @@ def test_blank_percent_counts_as_not_given() -> None:
 )
 def test_display(value: Any, shown: str) -> None:
     assert display(value) == shown
+
+
+# Plain ASCII text takes a fast path through cleaning (most answers are such text): it must
+# give exactly what the general path gives. Spaces, tabs and line breaks are drawn often so
+# that blank answers, runs of blank lines and line breaks in one-line fields come up.
+_PLAIN_TEXT = st.lists(st.sampled_from([chr(c) for c in range(0x20, 0x7F)]
+                                       + [" ", "\n", "\t", " \n", "\n\n", "\n \n\n"] * 8),
+                       max_size=40).map("".join)
+
+
+def _outcome(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:  # the same refusal, in the same words
+        return ("refused", str(exc))
+
+
+@given(_PLAIN_TEXT, st.booleans())
+def test_the_fast_path_for_plain_text_changes_nothing(text: str, multiline: bool) -> None:
+    from docgen.schemas import types
+
+    assert types._plain(text)
+    assert _outcome(types._clean, text, multiline=multiline) == _outcome(
+        types._clean_text_general, text, multiline=multiline)
+    assert types.pasted_changes(text, multiline=multiline) == \
+        types._pasted_changes_general(text, multiline=multiline)
+    assert types.blank_text(text) == types._blank_text_general(text)
