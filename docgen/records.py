@@ -17,7 +17,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from pydantic_core import ErrorDetails
 
 from docgen.files import not_regular
-from docgen.inputs import Cell, Row, UnreadableInput, Workbook, kind_of, read_json
+from docgen.inputs import Cell, KeptWorkbook, Row, UnreadableInput, Workbook, kind_of, read_json
 from docgen.inputs.xlsx_merges import merged_in_row, merged_ranges
 from docgen.report import (
     FileResult,
@@ -71,7 +71,9 @@ class FileRecords:
     """
 
     def __init__(self, path: str | Path, *, form: str | None = None,
-                 sheet: str | None = None) -> None:
+                 sheet: str | None = None, kept: KeptWorkbook | None = None) -> None:
+        """``kept``: a workbook kept open by an earlier read of the same file, to reuse."""
+        self.kept = kept
         self.path = Path(path)
         self.name = str(path)
         self.form = form
@@ -99,7 +101,7 @@ class FileRecords:
                 raise UnreadableInput(name, "--sheet applies to workbooks, not JSON files.")
             yield from _json_records(path, self.form, self.issues)
         elif kind == "xlsx":
-            yield from _workbook_records(path, self.form, self.sheet, self.issues)
+            yield from _workbook_records(path, self.form, self.sheet, self.issues, self.kept)
         else:
             raise UnreadableInput(name, _wrong_kind(path))
 
@@ -230,9 +232,9 @@ def _guess_label(data: dict[str, Any]) -> str:
 
 
 def _workbook_records(path: Path, form: str | None, sheet: str | None,
-                      issues: list[Issue]) -> Iterator[RecordResult]:
+                      issues: list[Issue], kept: KeptWorkbook | None) -> Iterator[RecordResult]:
     name = str(path)
-    with Workbook(path) as wb:
+    with (kept.open(path) if kept is not None else Workbook(path)) as wb:
         for model, title, layout in _choose_sheets(wb, form, sheet):
             if layout == "form":
                 record = read_form_sheet(model, wb, title, name)

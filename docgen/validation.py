@@ -22,7 +22,7 @@ from typing import Any
 from openpyxl.utils import column_index_from_string
 
 from docgen.glyphs import glyph_warnings
-from docgen.inputs import find_inputs, kind_of
+from docgen.inputs import KeptWorkbook, find_inputs, kind_of
 from docgen.policy import CheckContext, Policy, active_rules, check_form, load_policy
 from docgen.policy.assessments import (
     AssessmentIndex,
@@ -112,14 +112,20 @@ class Checker:
             yield from (CheckedFile.skipped(path, why) for path, why in found)
             yield CheckedFile.nothing_found(self.paths)
             return
-        self.ctx = replace(self.ctx, assessments=self.assessments(files))
-        for path, why in found:
-            if why:  # listed, so that nothing in a folder is passed over in silence
-                yield CheckedFile.skipped(path, why)
-            else:
-                yield CheckedFile(FileRecords(path, form=self.form, sheet=self.sheet), self)
+        kept = KeptWorkbook()  # the last workbook the first pass read, for the second
+        try:
+            self.ctx = replace(self.ctx, assessments=self.assessments(files, kept))
+            for path, why in found:
+                if why:  # listed, so that nothing in a folder is passed over in silence
+                    yield CheckedFile.skipped(path, why)
+                else:
+                    yield CheckedFile(FileRecords(path, form=self.form, sheet=self.sheet,
+                                                  kept=kept), self)
+        finally:
+            kept.close()
 
-    def assessments(self, files: Sequence[Path]) -> AssessmentLookup | None:
+    def assessments(self, files: Sequence[Path],
+                    kept: KeptWorkbook | None = None) -> AssessmentLookup | None:
         """The first pass: a summary of every risk assessment of the run that parses, by
         visit. None when the run holds none (or only one form is read): nothing was looked up,
         and the report checks that need an assessment stay silent rather than say every
@@ -130,7 +136,7 @@ class Checker:
         for path in files:
             # a workbook's risk-assessment sheets only; a JSON file says each record's form
             form = RiskAssessment.form_name if kind_of(path) == "xlsx" else None
-            for record in FileRecords(path, form=form, sheet=self.sheet):
+            for record in FileRecords(path, form=form, sheet=self.sheet, kept=kept):
                 if isinstance(record.form, RiskAssessment):
                     index.add(AssessmentSummary.of(record.form, record.location))
         if self.known is not None:

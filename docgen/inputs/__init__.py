@@ -10,7 +10,7 @@ from docgen.inputs.errors import UnreadableInput
 from docgen.inputs.json_file import JsonDocument, JsonRecord, read_json
 from docgen.inputs.lockfiles import is_lock_file, lock_file_message
 from docgen.inputs.sheet_xml import Cell
-from docgen.inputs.xlsx_file import Row, Workbook
+from docgen.inputs.xlsx_file import KeptWorkbook, Row, Workbook
 
 SUFFIXES = {".json": "json", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 
@@ -84,6 +84,7 @@ __all__ = [
     "Cell",
     "JsonDocument",
     "JsonRecord",
+    "KeptWorkbook",
     "Row",
     "UnreadableInput",
     "Workbook",

@@ -8,10 +8,11 @@ expands to gigabytes) before openpyxl sees it.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import warnings
 import zipfile
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -145,6 +146,45 @@ class Workbook:
             raise UnreadableInput(
                 self.name, f"sheet '{title}' is damaged ({_short(exc)})."
             ) from None
+
+
+class KeptWorkbook:
+    """One workbook kept open from one read of a file to the next. A run reads each workbook
+    twice (its risk assessments first, for the reports' cross-checks; then every record), and
+    opening a workbook parses all of its text (the shared strings) at once: for one large
+    workbook, half of the reading. The file must be unchanged (same size and time) for its
+    workbook to be reused; at most one is kept; ``close`` when the run is done."""
+
+    def __init__(self) -> None:
+        self._key: tuple[int, ...] | None = None
+        self._wb: Workbook | None = None
+
+    @contextlib.contextmanager
+    def open(self, path: Path) -> Iterator[Workbook]:
+        key = _identity(path)
+        if self._wb is not None and key is not None and key == self._key:
+            wb, self._wb = self._wb, None
+        else:
+            self.close()
+            wb = Workbook(path)
+        try:
+            yield wb
+        finally:  # kept even when the reader found no sheet it wants: the next may
+            self.close()
+            self._key, self._wb = key, wb
+
+    def close(self) -> None:
+        if self._wb is not None:
+            self._wb.close()
+        self._key, self._wb = None, None
+
+
+def _identity(path: Path) -> tuple[int, ...] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _percent_styles(wb: Any) -> frozenset[int]:
