@@ -269,14 +269,16 @@ class _Pool:
     def _kill(self) -> None:
         assert self._own is not None
         # ProcessPoolExecutor cannot stop one task; its processes are ours to end
+        # the pool's manager thread, taken before shutdown() forgets it
+        manager = getattr(self._own, "_executor_manager_thread", None)
         for process in dict(getattr(self._own, "_processes", None) or {}).values():
             with contextlib.suppress(Exception):
                 process.kill()
         self._own.shutdown(wait=False, cancel_futures=True)
-        # let the pool's manager thread see its workers gone and close its pipes now: left
-        # running, it races the interpreter's exit (which writes to those pipes) and prints
-        # "Bad file descriptor"
-        manager = getattr(self._own, "_executor_manager_thread", None)
+        # let the manager thread see its workers gone and close its pipes now: left running,
+        # it races the interpreter's exit, which wakes it through those pipes (Python 3.11
+        # checks that a pipe is open, then writes, without a lock) and prints "Bad file
+        # descriptor"
         if manager is not None:
             manager.join(timeout=5)
 
