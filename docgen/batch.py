@@ -97,6 +97,40 @@ class CheckListener(Protocol):
     def end_file(self, result: FileResult) -> None: ...
 
 
+class CheckedInput(Protocol):
+    """A file being checked: iterate it for its records, then ``result()`` (the forms'
+    ``CheckedFile``, the letters' ``AttendanceFile``)."""
+
+    path: str
+
+    def __iter__(self) -> Iterator[RecordResult]: ...
+
+    @property
+    def issues(self) -> list[Issue]: ...
+
+    def result(self) -> FileResult: ...
+
+
+def first_pass(files: Iterable[CheckedInput], result: BatchResult,
+               listener: CheckListener | None) -> int:
+    """Check every record of ``files``, one file at a time; keep each file's result in
+    ``result``; ``listener`` hears of each file and record as it is checked (to print them).
+    Returns how many records there are."""
+    total = 0
+    for file in files:
+        if listener is not None:
+            listener.start_file(file.path)
+        for record in file:
+            total += 1
+            if listener is not None:
+                listener.record(record, file.issues)
+        checked = file.result()
+        result.files.append(checked)
+        if listener is not None:
+            listener.end_file(checked)
+    return total
+
+
 class Batch:
     """Input files checked against a policy, then produced through the pipeline."""
 
@@ -119,17 +153,7 @@ class Batch:
     def check(self, listener: CheckListener | None = None) -> list[FileResult]:
         """First pass: check every record, count them, keep each file's result; ``listener``
         hears of each file and record as it is checked (to print them)."""
-        for file in self._checker():
-            if listener is not None:
-                listener.start_file(file.path)
-            for record in file:
-                self.total += 1
-                if listener is not None:
-                    listener.record(record, file.issues)
-            result = file.result()
-            self.result.files.append(result)
-            if listener is not None:
-                listener.end_file(result)
+        self.total += first_pass(self._checker(), self.result, listener)
         return self.result.files
 
     def records(self) -> Iterator[RecordResult]:

@@ -10,6 +10,7 @@ then forms.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
@@ -20,8 +21,10 @@ from typing import Any
 from docgen.batch import (
     DEFAULT_TIMEOUT,
     BatchResult,
+    CheckedInput,
     CheckListener,
     School,
+    first_pass,
     open_register,
     resolve_school,
 )
@@ -134,20 +137,10 @@ class LetterBatch:
         return Checker(self.forms, self.policy, sheet=self.sheet, today=self.today)
 
     def check(self, listener: CheckListener | None = None) -> list[FileResult]:
-        files: list[Any] = list(self._attendance_files())
+        files: Iterable[CheckedInput] = self._attendance_files()
         if self.forms:
-            files += list(self._checker())
-        for file in files:
-            if listener is not None:
-                listener.start_file(file.path)
-            for record in file:
-                self.total += 1
-                if listener is not None:
-                    listener.record(record, file.issues)
-            result = file.result()
-            self.result.files.append(result)
-            if listener is not None:
-                listener.end_file(result)
+            files = itertools.chain(files, self._checker())
+        self.total += first_pass(files, self.result, listener)
         return self.result.files
 
     def records(self) -> Iterator[RecordResult]:
