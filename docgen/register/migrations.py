@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 Migration = Callable[[sqlite3.Connection], None]
 
 
-def _script(db: sqlite3.Connection, script: str) -> None:
+def run_statements(db: sqlite3.Connection, script: str) -> None:
     """Run a migration's statements one by one (``executescript`` would commit half-way)."""
     for statement in script.split(";"):
         if statement.strip():
@@ -25,7 +25,7 @@ def _script(db: sqlite3.Connection, script: str) -> None:
 
 
 def m001_runs_and_documents(db: sqlite3.Connection) -> None:
-    _script(
+    run_statements(
         db,
         """
         CREATE TABLE runs (
@@ -70,7 +70,7 @@ def m001_runs_and_documents(db: sqlite3.Connection) -> None:
 def m002_assessments(db: sqlite3.Connection) -> None:
     """The facts of each risk assessment docgen printed that a later visit report is checked
     against (staff names, dates, authorisation, risk level; no free text)."""
-    _script(
+    run_statements(
         db,
         """
         CREATE TABLE assessments (
@@ -96,7 +96,7 @@ def m003_exports(db: sqlite3.Connection) -> None:
     every record in them, its id, a hash of its content and a hash of each field (so that a
     later export can say which fields of an amended record changed without keeping their
     text)."""
-    _script(
+    run_statements(
         db,
         """
         CREATE TABLE exports (
@@ -143,7 +143,7 @@ def m004_access_log(db: sqlite3.Connection) -> None:
     """Every view and download of a pupil's record on the web: who, when, what. The record is
     named by its id in the records database and by the identifying fields the documents table
     keeps already (pupil, visit date, visit key); never by free text."""
-    _script(
+    run_statements(
         db,
         """
         CREATE TABLE access_log (
@@ -169,7 +169,7 @@ def m005_letters(db: sqlite3.Connection) -> None:
     """Letters sent (so attendance stages advance from run to run, and the local authority's
     notification lists them), agreements made on visits (dates only), and the pupils and
     contacts a DSL has marked "do not send" (never why)."""
-    _script(
+    run_statements(
         db,
         """
         CREATE TABLE letters (

@@ -20,29 +20,23 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-RECORDS_NAME = "docgen-records.sqlite"
+from docgen.register.migrations import Migration, NewerRegister, migrate, run_statements
 
-Migration = Callable[[sqlite3.Connection], None]
+RECORDS_NAME = "docgen-records.sqlite"
 
 
 class StoreError(Exception):
     """A records database that cannot be used; the message says why and what to do."""
 
 
-def _script(db: sqlite3.Connection, script: str) -> None:
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
 def s001_accounts_and_forms(db: sqlite3.Connection) -> None:
-    _script(
+    run_statements(
         db,
         """
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -227,19 +221,11 @@ class RecordStore:
 
     @staticmethod
     def _migrate(db: sqlite3.Connection) -> None:
-        current = int(db.execute("PRAGMA user_version").fetchone()[0])
-        if current > len(MIGRATIONS):
+        try:
+            migrate(db, MIGRATIONS)  # the register's runner: same versioning, same rules
+        except NewerRegister as exc:
             raise StoreError(f"the records database was written by a newer docgen (schema "
-                             f"{current}); update docgen.")
-        for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                step(db)
-                db.execute(f"PRAGMA user_version = {number:d}")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+                             f"{exc.found}); update docgen.") from None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
