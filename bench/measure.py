@@ -232,6 +232,32 @@ def letters_pdf_raw(source: str, out: str) -> None:
     _report(_timed(work), documents=len(pages))
 
 
+def letters_pdf_batched_raw(source: str, out: str) -> None:
+    """Plain WeasyPrint laying out the same letters ``MAX_LETTERS`` to a document (one
+    ``write_pdf`` per document, nothing split): what laying letters out together saves over
+    one document each, whoever does it."""
+    from weasyprint import HTML
+
+    from docgen.letters.batch import MAX_LETTERS
+    from docgen.letters.pdf import LetterPdfRenderer
+
+    renderer = LetterPdfRenderer()
+    letters = _letters(source)
+    pages = [renderer.page_html(letters[i:i + MAX_LETTERS], primer=False)
+             for i in range(0, len(letters), MAX_LETTERS)]
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = renderer._base_url
+
+    def work() -> None:
+        for i, html in enumerate(pages):
+            data = HTML(string=html, base_url=base).write_pdf(
+                stylesheets=renderer._css, font_config=renderer.font_config)
+            (folder / f"{i}.pdf").write_bytes(data)
+
+    _report(_timed(work), documents=len(letters), per_document=MAX_LETTERS)
+
+
 def letters_docx_raw(source: str, out: str) -> None:
     """A plain docxtpl loop: per letter, load the template, render with autoescape, save."""
     from docxtpl import DocxTemplate
@@ -300,6 +326,7 @@ CASES: dict[str, Callable[..., None]] = {
     "docgen-render": docgen_render,
     "libreoffice": libreoffice,
     "letters-pdf-raw": letters_pdf_raw,
+    "letters-pdf-batched-raw": letters_pdf_batched_raw,
     "letters-docx-raw": letters_docx_raw,
     "docgen-letters": docgen_letters,
     "letters-combine": letters_combine,

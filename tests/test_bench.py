@@ -28,7 +28,8 @@ def test_the_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert "libreoffice" in figures
     assert figures["letters_pdf"]["throughput_ratio"] > 0
     assert figures["letters_docx"]["throughput_ratio"] > 0
+    assert figures["letters_pdf_batched"]["throughput_ratio"] > 0
     assert figures["letters_combined_pdf"]["memory_growth"] > 0
     for case in ("validate", "PDF 3 reports", "DOCX 3 reports", "scale 4 PDFs", "PDF 4 letters",
-                 "DOCX 4 letters", "letters.pdf 1 -> 4 letters"):
+                 "letters a document", "DOCX 4 letters", "letters.pdf 1 -> 4 letters"):
         assert case in done.stdout
