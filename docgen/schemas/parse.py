@@ -4,7 +4,7 @@ on: where it is, which field, what was given, how to fix it."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +14,13 @@ from pydantic_core import ErrorDetails
 from docgen.report import Issue, Location, Severity, json_path, make_issue, printable
 from docgen.schemas.base import FormModel
 from docgen.schemas.fields import Path, by_name, known_keys, label_for_path, node_at
-from docgen.schemas.types import blank_text, display, is_not_applicable, pasted_changes
+from docgen.schemas.types import (
+    blank_text,
+    display,
+    is_not_applicable,
+    may_be_pasted,
+    pasted_changes,
+)
 
 # pydantic's error types, and docgen's own from schemas/types.py, as issue codes
 _CODES = {
@@ -146,16 +152,24 @@ def pasted_text(model: type[FormModel], data: Any) -> list[tuple[Path, str]]:
     stack: list[tuple[Any, Path]] = [(data, ())]
     while stack:
         node, path = stack.pop()
-        if isinstance(node, dict):
-            stack.extend((v, (*path, k)) for k, v in reversed(list(node.items())))
-        elif isinstance(node, list):
-            stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(node))))
-        elif isinstance(node, str):
+        if isinstance(node, str):
             meta = node_at(model, path)
             if meta is not None and meta.free_text:
                 change = pasted_changes(node, multiline=meta.long)
                 if change:
                     found.append((path, change))
+            continue
+        if isinstance(node, dict):
+            items: Iterable[tuple[Any, Any]] = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            continue
+        # plain text on one line (most answers), numbers and dates hold nothing to warn
+        # about: passed over without building their paths or looking up their fields
+        inner = [(v, (*path, k)) for k, v in items
+                 if (may_be_pasted(v) if isinstance(v, str) else isinstance(v, dict | list))]
+        stack.extend(reversed(inner))
     return found
 
 

@@ -455,6 +455,12 @@ def describe_character(ch: str) -> str:
     return f"contains a character that is not text ({code})"
 
 
+def may_be_pasted(text: str) -> bool:
+    """False when ``pasted_changes`` finds nothing in ``text`` for any field (plain text on
+    one line: most answers), so that a caller walking a whole record can pass it over."""
+    return "\n" in text or not _plain(text)
+
+
 def pasted_changes(text: str, *, multiline: bool) -> str | None:
     """What ``_clean`` changes in ``text`` (pasted line and page breaks, NUL), in words; None
     when it changes none of these."""

@@ -565,3 +565,12 @@ def test_the_fast_path_for_plain_text_changes_nothing(text: str, multiline: bool
     assert types.pasted_changes(text, multiline=multiline) == \
         types._pasted_changes_general(text, multiline=multiline)
     assert types.blank_text(text) == types._blank_text_general(text)
+
+
+@given(_PLAIN_TEXT | st.text(), st.booleans())
+def test_text_passed_over_for_pasted_changes_has_none(text: str, multiline: bool) -> None:
+    from docgen.schemas import types
+
+    if not types.may_be_pasted(text):
+        assert types.pasted_changes(text, multiline=multiline) is None
+        assert types._pasted_changes_general(text, multiline=multiline) is None
