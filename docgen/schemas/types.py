@@ -111,8 +111,23 @@ _NOT_APPLICABLE = frozenset({"", "n a", "na", "n.a.", "n.a", "not applicable"})
 
 def is_not_applicable(value: Any) -> bool:
     """True for "n/a", "N/A", "-", "–" and the like."""
-    return isinstance(value, str) and _fold(value.strip().rstrip(".")) in _NOT_APPLICABLE \
-        and bool(value.strip())
+    if not isinstance(value, str):
+        return False
+    if value.isascii():
+        # folded ASCII keeps its letters and dots, lower-cased: every word above starts with
+        # n, so text whose first such character is another (most answers) is none of them
+        head = value.lstrip(_ASCII_FOLDED_AWAY)
+        if head and head[0] not in "nN.":
+            return False
+    return _is_not_applicable_general(value)
+
+
+# what ``_fold`` turns into spaces, and the white space str.split() drops, in ASCII
+_ASCII_FOLDED_AWAY = "-_/ \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def _is_not_applicable_general(value: str) -> bool:
+    return _fold(value.strip().rstrip(".")) in _NOT_APPLICABLE and bool(value.strip())
 
 
 # --------------------------------------------------------------------------- yes / no

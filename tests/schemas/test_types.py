@@ -574,3 +574,18 @@ def test_text_passed_over_for_pasted_changes_has_none(text: str, multiline: bool
     if not types.may_be_pasted(text):
         assert types.pasted_changes(text, multiline=multiline) is None
         assert types._pasted_changes_general(text, multiline=multiline) is None
+
+
+# "n/a" and the like are recognised through a shortcut for ASCII text (every cell of a
+# workbook row is asked): it must say what the general test says.
+_NEARLY_NOT_APPLICABLE = st.lists(
+    st.sampled_from(list("nNaA.-_/ \t\n\r\x0b\x0c\x1c\x1fxoT") + ["not applicable", "n/a"]
+                    + [chr(c) for c in range(0x20, 0x7F)]),
+    max_size=12).map("".join)
+
+
+@given(_NEARLY_NOT_APPLICABLE | st.text(max_size=12))
+def test_the_shortcut_for_not_applicable_changes_nothing(text: str) -> None:
+    from docgen.schemas import types
+
+    assert types.is_not_applicable(text) == types._is_not_applicable_general(text)
