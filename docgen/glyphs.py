@@ -24,8 +24,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from docgen.report import Issue, Severity, make_issue
+from docgen.schemas.fields import FieldNode, tree
 from docgen.schemas.fields import Path as FieldPath
-from docgen.schemas.fields import tree
 from docgen.schemas.parse import Locator
 
 OWN_FONTS = Path(__file__).resolve().parent / "templates" / "fonts"
@@ -134,15 +134,24 @@ def glyph_warnings(form: BaseModel, locate: Locator) -> list[Issue]:
     return out
 
 
+@cache
+def _text_nodes(model: type[BaseModel]) -> tuple[FieldNode, ...]:
+    """The fields of ``model`` that hold free text or parts, in declaration order: the only
+    ones ``_free_texts`` looks into."""
+    return tuple(node for node in tree(model) if node.is_part or node.free_text)
+
+
 def _free_texts(model: BaseModel, at: FieldPath) -> Iterator[tuple[FieldPath, str]]:
-    for node in tree(type(model)):
+    """Each free text of ``model`` but plain ASCII (``missing_glyphs`` finds nothing in it), with
+    its path, in reading order."""
+    for node in _text_nodes(type(model)):
         value = getattr(model, node.name, None)
         if value is None:
             continue
-        items = list(enumerate(value)) if node.is_list else [(None, value)]
+        items = enumerate(value) if node.is_list else ((None, value),)
         for index, item in items:
-            path = (*at, node.name) if index is None else (*at, node.name, index)
             if node.is_part and isinstance(item, BaseModel):
+                path = (*at, node.name) if index is None else (*at, node.name, index)
                 yield from _free_texts(item, path)
-            elif node.free_text and isinstance(item, str):
-                yield path, item
+            elif node.free_text and isinstance(item, str) and not item.isascii():
+                yield ((*at, node.name) if index is None else (*at, node.name, index)), item
