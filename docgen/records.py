@@ -447,12 +447,21 @@ def _row_record(
     used = False
     for cell in cells:
         column = mapping.get(cell.column)
-        if column is None or (isinstance(cell.value, str) and blank_text(cell.value)):
-            continue  # not a column of the form, or nothing visible in it (a blank answer)
+        if column is None:
+            continue  # not a column of the form
+        value = cell.value
+        if isinstance(value, str) and blank_text(value):
+            continue  # nothing visible in it (a blank answer)
         used = True
-        ok, value = _value_of(cell, column, row, issues, unusable)
-        if ok:
-            set_path(data, column.path, value)
+        if cell.kind in _UNUSABLE_KINDS:
+            _value_of(cell, column, row, issues, unusable)
+            continue
+        # what _value_of gives for any other cell, without its calls (this runs for every cell)
+        if isinstance(value, str):
+            value = value.strip()
+        if not column.required and is_not_applicable(value):
+            continue  # "n/a" or "-" in an optional cell: left blank
+        set_path(data, column.path, value)
     if not used:
         return None  # a row with nothing in the form's columns: notes beside the table
 
@@ -461,6 +470,9 @@ def _row_record(
         return row.with_(column=letter) if letter else None
 
     return _record(model, data, issues, unusable, missing, row, cell_of)
+
+
+_UNUSABLE_KINDS = ("f", "e")  # a formula, an Excel error: ``_value_of`` reports them
 
 
 def _value_of(cell: Cell, column: Column, row: Location, issues: list[Issue],

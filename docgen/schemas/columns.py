@@ -159,6 +159,9 @@ def set_path(data: dict[str, Any], path: Path, value: Any) -> None:
     """Put ``value`` at ``path`` in nested dicts; list slots are dicts keyed by slot number
     until ``compact_slots`` turns them into lists."""
     node: Any = data
+    if len(path) == 1:  # most columns: a field of the form itself
+        node[path[0]] = value
+        return
     for step in path[:-1]:
         node = node.setdefault(step, {})
     node[path[-1]] = value
