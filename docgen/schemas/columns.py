@@ -178,9 +178,16 @@ def compact_slots(model: type[BaseModel], data: dict[str, Any]) -> dict[Path, in
     return slot_of
 
 
+@cache
+def _nested(model: type[BaseModel]) -> tuple[FieldNode, ...]:
+    """The fields of ``model`` that are lists or parts, in declaration order: the only ones
+    ``_compact`` changes or looks into."""
+    return tuple(node for node in tree(model) if node.is_list or node.is_part)
+
+
 def _compact(model: type[BaseModel], data: dict[str, Any], path: Path,
              slot_of: dict[Path, int]) -> None:
-    for node in tree(model):
+    for node in _nested(model):
         if node.name not in data:
             continue
         value = data[node.name]
