@@ -70,7 +70,9 @@ class Choice(StrEnum):
     def parse(cls, raw: Any) -> Any:
         if isinstance(raw, cls) or not isinstance(raw, str):
             return raw
-        member = _choice_keys(cls).get(_fold(raw))
+        member = _choice_exact(cls).get(raw)
+        if member is None:
+            member = _choice_keys(cls).get(_fold(raw))
         if member is not None:
             return member
         choices = "; ".join(cls.labels())
@@ -89,6 +91,14 @@ def _choice_keys(cls: type[Choice]) -> dict[str, Choice]:
         keys.setdefault(_fold(member.value), member)
         keys.setdefault(_fold(member.label), member)
     return keys
+
+
+@cache
+def _choice_exact(cls: type[Choice]) -> dict[str, Choice]:
+    """What ``_choice_keys`` finds for each code and label exactly as written (what a dropdown
+    or a JSON file gives, nearly always), by the text itself: no folding to look it up."""
+    keys = _choice_keys(cls)
+    return {text: keys[_fold(text)] for member in cls for text in (member.value, member.label)}
 
 
 _DASHES = re.compile(r"[\u2010-\u2015\-_/]")
@@ -137,16 +147,16 @@ _NO = {"no", "n", "false", "f", "0"}
 
 
 def parse_yes_no(raw: Any) -> Any:
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, int | float) and raw in (0, 1):
-        return bool(raw)
-    if isinstance(raw, str):
+    if isinstance(raw, str):  # most answers: tested first (text is never a bool or a number)
         key = raw.strip().casefold()
         if key in _YES:
             return True
         if key in _NO:
             return False
+    elif isinstance(raw, bool):
+        return raw
+    elif isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
     raise PydanticCustomError(
         "yes_no", "'{value}' is not a yes/no answer. Type Yes or No.", {"value": str(raw)}
     )
@@ -556,11 +566,19 @@ def _clean_text_general(raw: str, *, multiline: bool) -> str | None:
     return text if _visible(text) else None
 
 
+# Most answers are one line of printable ASCII (no tab, no line break): ``clean_line`` and
+# ``clean_multiline`` give what ``_clean`` gives for such text without its checks and calls.
+
+
 def clean_line(raw: Any) -> Any:
+    if type(raw) is str and raw.isascii() and raw.isprintable():
+        return " ".join(raw.split()) or None
     return _clean(raw, multiline=False)
 
 
 def clean_multiline(raw: Any) -> Any:
+    if type(raw) is str and raw.isascii() and raw.isprintable():
+        return raw.strip() or None
     return _clean(raw, multiline=True)
 
 

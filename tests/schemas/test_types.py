@@ -589,3 +589,26 @@ def test_the_shortcut_for_not_applicable_changes_nothing(text: str) -> None:
     from docgen.schemas import types
 
     assert types.is_not_applicable(text) == types._is_not_applicable_general(text)
+
+
+@given(_PLAIN_TEXT)
+def test_the_shortcuts_of_clean_line_and_clean_multiline_change_nothing(text: str) -> None:
+    from docgen.schemas import types
+
+    assert _outcome(types.clean_line, text) == _outcome(
+        types._clean_text_general, text, multiline=False)
+    assert _outcome(types.clean_multiline, text) == _outcome(
+        types._clean_text_general, text, multiline=True)
+
+
+def test_a_choice_written_exactly_is_the_member_folding_finds() -> None:
+    from docgen.schemas import choices, types
+
+    kinds = [cls for cls in vars(choices).values()
+             if isinstance(cls, type) and issubclass(cls, types.Choice) and cls is not types.Choice]
+    assert kinds
+    for cls in kinds:
+        for member in cls:
+            for text in (member.value, member.label):
+                # as written: looked up directly; shouted and spaced out: found by folding
+                assert cls.parse(text) is cls.parse(f"  {text.upper()} ")
