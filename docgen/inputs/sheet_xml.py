@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import IO, Any, NamedTuple
 
 from lxml import etree
@@ -130,9 +131,8 @@ def _cell(c: Any, row: int, letters: str, column: int, formats: SheetFormats) ->
         number: Any = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
         if style in formats.date_styles:
             try:
-                return Cell(row, letters, column, from_excel(
-                    number, formats.epoch, timedelta=style in formats.timedelta_styles),
-                    "d", style)
+                return Cell(row, letters, column, _excel_date(
+                    number, formats.epoch, style in formats.timedelta_styles), "d", style)
             except (OverflowError, ValueError):
                 return Cell(row, letters, column, "#VALUE!", "e", style)
         return Cell(row, letters, column, number, "n", style)
@@ -145,6 +145,14 @@ def _cell(c: Any, row: int, letters: str, column: int, formats: SheetFormats) ->
     if kind == "d":
         return Cell(row, letters, column, _iso_date(text), "d", style)
     return Cell(row, letters, column, text, kind, style)  # "e": an error such as #N/A
+
+
+@lru_cache(maxsize=4096)
+def _excel_date(number: float, epoch: Any, timedelta: bool) -> Any:
+    """openpyxl's ``from_excel``, remembered: a sheet's dates and times repeat from row to row
+    (the same days, the same clock times), and what it gives (a date, time or duration) is
+    immutable. An Excel serial too large or not a number raises, and is not remembered."""
+    return from_excel(number, epoch, timedelta=timedelta)
 
 
 def _iso_date(text: str) -> Any:
