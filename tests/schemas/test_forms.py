@@ -4,6 +4,7 @@ the hazard matrix's generic assessment, and hostile text."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from collections import Counter
@@ -13,6 +14,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from docgen.records import load_file
@@ -22,6 +25,7 @@ from docgen.schemas.columns import columns, fold_header
 from docgen.schemas.fields import label_for_path, tree
 from docgen.schemas.hazards import GENERIC, HazardMatrix, generic_matrix
 from docgen.workbook import write_workbook
+from tests.conftest import REPORT
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples" / "att").glob("*.json")) + sorted(
@@ -400,3 +404,9 @@ def test_too_long_text_is_refused_with_its_length(ra: dict[str, Any], tmp_path: 
     assert issue.code == "too-long"
     assert issue.location.path == "$.address"
     assert "501 characters where at most 500" in issue.message
+
+
+@given(st.dates())
+def test_a_record_is_labelled_with_its_visit_date_as_strftime_writes_it(day: dt.date) -> None:
+    form = VisitReport.model_validate(REPORT).model_copy(update={"visit_date": day})
+    assert form.record_label() == f"{form.pupil_name}, {day.strftime('%d/%m/%Y')}"
