@@ -13,10 +13,10 @@ row is read, so memory stays flat whatever the sheet's size.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import IO, Any, NamedTuple
+from functools import lru_cache, partial
+from typing import IO, Any, NamedTuple, cast
 
 from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -73,6 +73,7 @@ def sheet_rows(source: IO[bytes], formats: SheetFormats) -> Iterator[tuple[int, 
         source, events=("end",), tag=_ROW, resolve_entities=False, no_network=True,
         load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
     )
+    columns: dict[str, int] = {}  # each column's number by its letters, worked out once
     number = 0
     for _, row in parser:
         given = row.get("r")
@@ -83,7 +84,10 @@ def sheet_rows(source: IO[bytes], formats: SheetFormats) -> Iterator[tuple[int, 
             ref = c.get("r")
             if ref:
                 letters = ref.rstrip(_DIGITS)
-                column = column_index_from_string(letters)
+                known = columns.get(letters)
+                if known is None:
+                    known = columns[letters] = column_index_from_string(letters)
+                column = known
             else:
                 column += 1
                 letters = get_column_letter(column)
@@ -105,6 +109,12 @@ def _whole(text: str) -> int:
         return int(value)
 
 
+# A Cell made without NamedTuple's own __new__ (a Python function): one is made for every cell
+# of a sheet, and this way costs half as much.
+_new_cell = cast(Callable[[tuple[int, str, int, Any, str, int]], Cell],
+                 partial(tuple.__new__, Cell))
+
+
 def _cell(c: Any, row: int, letters: str, column: int, formats: SheetFormats) -> Cell:
     kind = c.get("t", "n")
     style_text = c.get("s")
@@ -120,31 +130,31 @@ def _cell(c: Any, row: int, letters: str, column: int, formats: SheetFormats) ->
             holder = child
     if formula is not None:
         shown = f"={formula.text}" if formula.text else "=(shared formula)"
-        return Cell(row, letters, column, shown, "f", style)
+        return _new_cell((row, letters, column, shown, "f", style))
     if kind == "inlineStr":
         if holder is None:
-            return Cell(row, letters, column, None, kind, style)
-        return Cell(row, letters, column, _inline_text(holder), "s", style)
+            return _new_cell((row, letters, column, None, kind, style))
+        return _new_cell((row, letters, column, _inline_text(holder), "s", style))
     if text is None:
-        return Cell(row, letters, column, None, kind, style)
+        return _new_cell((row, letters, column, None, kind, style))
     if kind == "n":
         number: Any = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
         if style in formats.date_styles:
             try:
-                return Cell(row, letters, column, _excel_date(
-                    number, formats.epoch, style in formats.timedelta_styles), "d", style)
+                return _new_cell((row, letters, column, _excel_date(
+                    number, formats.epoch, style in formats.timedelta_styles), "d", style))
             except (OverflowError, ValueError):
-                return Cell(row, letters, column, "#VALUE!", "e", style)
-        return Cell(row, letters, column, number, "n", style)
+                return _new_cell((row, letters, column, "#VALUE!", "e", style))
+        return _new_cell((row, letters, column, number, "n", style))
     if kind == "s":
-        return Cell(row, letters, column, formats.shared_strings[int(text)], "s", style)
+        return _new_cell((row, letters, column, formats.shared_strings[int(text)], "s", style))
     if kind == "str":
-        return Cell(row, letters, column, text, "s", style)
+        return _new_cell((row, letters, column, text, "s", style))
     if kind == "b":
-        return Cell(row, letters, column, bool(int(text)), "b", style)
+        return _new_cell((row, letters, column, bool(int(text)), "b", style))
     if kind == "d":
-        return Cell(row, letters, column, _iso_date(text), "d", style)
-    return Cell(row, letters, column, text, kind, style)  # "e": an error such as #N/A
+        return _new_cell((row, letters, column, _iso_date(text), "d", style))
+    return _new_cell((row, letters, column, text, kind, style))  # "e": an error such as #N/A
 
 
 @lru_cache(maxsize=4096)
