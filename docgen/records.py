@@ -456,12 +456,9 @@ def _row_record(
         if cell.kind in _UNUSABLE_KINDS:
             _value_of(cell, column, row, issues, unusable)
             continue
-        # what _value_of gives for any other cell, without its calls (this runs for every cell)
-        if isinstance(value, str):
-            value = value.strip()
-        if not column.required and is_not_applicable(value):
-            continue  # "n/a" or "-" in an optional cell: left blank
-        set_path(data, column.path, value)
+        value = _answer(value, column)  # not _value_of: this runs for every cell
+        if value is not _LEFT_BLANK:
+            set_path(data, column.path, value)
     if not used:
         return None  # a row with nothing in the form's columns: notes beside the table
 
@@ -497,10 +494,21 @@ def _value_of(cell: Cell, column: Column, row: Location, issues: list[Issue],
         ))
         unusable.add(column.path)
         return False, None
-    value = cell.value.strip() if isinstance(cell.value, str) else cell.value
+    value = _answer(cell.value, column)
+    return (False, None) if value is _LEFT_BLANK else (True, value)
+
+
+_LEFT_BLANK = object()
+
+
+def _answer(value: Any, column: Column) -> Any:
+    """A usable cell's value for ``column``: text stripped; ``_LEFT_BLANK`` for "n/a" or "-"
+    in an optional cell."""
+    if isinstance(value, str):
+        value = value.strip()
     if not column.required and is_not_applicable(value):
-        return False, None  # "n/a" or "-" in an optional cell: left blank
-    return True, value
+        return _LEFT_BLANK
+    return value
 
 
 def _record(model: type[FormModel], data: dict[str, Any], issues: list[Issue],
