@@ -213,38 +213,27 @@ def letters_pdf_raw(source: str, out: str) -> None:
     """A plain WeasyPrint loop: one ``HTML(string=...).write_pdf()`` per letter, on the same
     HTML (each letter's page as docgen lays it out alone), the same style sheets and fonts
     (loaded once), in one process."""
-    from weasyprint import HTML
-
-    from docgen.letters.pdf import LetterPdfRenderer
-
-    renderer = LetterPdfRenderer()
-    pages = [renderer.page_html([letter], primer=False) for letter in _letters(source)]
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    base = renderer._base_url
-
-    def work() -> None:
-        for i, html in enumerate(pages):
-            data = HTML(string=html, base_url=base).write_pdf(
-                stylesheets=renderer._css, font_config=renderer.font_config)
-            (folder / f"{i}.pdf").write_bytes(data)
-
-    _report(_timed(work), documents=len(pages))
+    _weasyprint_letters(source, out, per_document=1)
 
 
 def letters_pdf_batched_raw(source: str, out: str) -> None:
     """Plain WeasyPrint laying out the same letters ``MAX_LETTERS`` to a document (one
     ``write_pdf`` per document, nothing split): what laying letters out together saves over
     one document each, whoever does it."""
+    from docgen.letters.batch import MAX_LETTERS
+
+    _weasyprint_letters(source, out, per_document=MAX_LETTERS)
+
+
+def _weasyprint_letters(source: str, out: str, *, per_document: int) -> None:
     from weasyprint import HTML
 
-    from docgen.letters.batch import MAX_LETTERS
     from docgen.letters.pdf import LetterPdfRenderer
 
     renderer = LetterPdfRenderer()
     letters = _letters(source)
-    pages = [renderer.page_html(letters[i:i + MAX_LETTERS], primer=False)
-             for i in range(0, len(letters), MAX_LETTERS)]
+    pages = [renderer.page_html(letters[i:i + per_document], primer=False)
+             for i in range(0, len(letters), per_document)]
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     base = renderer._base_url
@@ -255,7 +244,7 @@ def letters_pdf_batched_raw(source: str, out: str) -> None:
                 stylesheets=renderer._css, font_config=renderer.font_config)
             (folder / f"{i}.pdf").write_bytes(data)
 
-    _report(_timed(work), documents=len(letters), per_document=MAX_LETTERS)
+    _report(_timed(work), documents=len(letters), per_document=per_document)
 
 
 def letters_docx_raw(source: str, out: str) -> None:
