@@ -521,6 +521,19 @@ def _sentence(text: str) -> str:
 
 
 def _clean(raw: Any, *, multiline: bool) -> Any:
+    if type(raw) is not str:  # most answers are text: the other types' checks come after
+        raw = _as_text(raw)
+        if not isinstance(raw, str):
+            return raw  # let pydantic report the type error
+    if _plain(raw) and (multiline or "\n" not in raw.strip()):
+        # what the general case does to such text, without its per-character work
+        plain = _BLANK_LINES.sub("\n\n", raw.strip()) if multiline else " ".join(raw.split())
+        return plain or None
+    return _clean_text_general(raw, multiline=multiline)
+
+
+def _as_text(raw: Any) -> Any:
+    """A number as text; refuses a yes/no or a date; anything else as it is."""
     if isinstance(raw, bool):
         raise PydanticCustomError("text", "Expected text, got {value}.", {"value": str(raw)})
     if isinstance(raw, dt.date | dt.time):
@@ -535,13 +548,7 @@ def _clean(raw: Any, *, multiline: bool) -> Any:
         raw = str(int(raw))
     elif isinstance(raw, int | float):
         raw = str(raw)
-    if not isinstance(raw, str):
-        return raw  # let pydantic report the type error
-    if _plain(raw) and (multiline or "\n" not in raw.strip()):
-        # what the general case does to such text, without its per-character work
-        plain = _BLANK_LINES.sub("\n\n", raw.strip()) if multiline else " ".join(raw.split())
-        return plain or None
-    return _clean_text_general(raw, multiline=multiline)
+    return raw
 
 
 def _clean_text_general(raw: str, *, multiline: bool) -> str | None:
@@ -566,19 +573,11 @@ def _clean_text_general(raw: str, *, multiline: bool) -> str | None:
     return text if _visible(text) else None
 
 
-# Most answers are one line of printable ASCII (no tab, no line break): ``clean_line`` and
-# ``clean_multiline`` give what ``_clean`` gives for such text without its checks and calls.
-
-
 def clean_line(raw: Any) -> Any:
-    if type(raw) is str and raw.isascii() and raw.isprintable():
-        return " ".join(raw.split()) or None
     return _clean(raw, multiline=False)
 
 
 def clean_multiline(raw: Any) -> Any:
-    if type(raw) is str and raw.isascii() and raw.isprintable():
-        return raw.strip() or None
     return _clean(raw, multiline=True)
 
 
