@@ -38,6 +38,10 @@ class Person:
         self.errors: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and "DISCONNECTED" not in m.text
                      and self.errors.append(m.text))
+        # what answered 4xx/5xx: the console's "Failed to load resource" does not say which
+        self.failed: list[str] = []
+        self.page.on("response", lambda r: r.status >= 400
+                     and self.failed.append(f"{r.status} {r.request.method} {r.url}"))
 
     def sign_in(self, account: Account) -> None:
         page = self.page
@@ -225,7 +229,7 @@ def test_the_whole_flow(browser: Any, live: LiveServer, shots: Path | None) -> N
     assert "download-pdf" in dsl.page.inner_text("table")
     dsl.look("access-log")
     for person in (staff, dsl, office, office_phone):
-        assert not person.errors, person.errors
+        assert not person.errors, (person.who, person.errors, person.failed)
         person.close()
 
 
