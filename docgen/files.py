@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 CHUNK = 1024 * 1024
@@ -57,6 +58,13 @@ def not_regular(mode: int) -> FileProblem | None:
 def read_regular(path: Path, *, max_bytes: int, head: int | None = None) -> bytes:
     """The bytes of the regular file at ``path`` (following links), or its first ``head``
     bytes; ``FileProblem`` for anything else, and for a file longer than ``max_bytes``."""
+    return b"".join(regular_chunks(path, max_bytes=max_bytes, head=head))
+
+
+def regular_chunks(path: Path, *, max_bytes: int, head: int | None = None) -> Iterator[bytes]:
+    """``read_regular`` a chunk at a time, for a reader that need not hold the whole file.
+    The file is opened and checked on the first ``next``; a file found longer than
+    ``max_bytes`` raises when the reading gets there."""
     try:
         fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC | _BINARY)
     except OSError as exc:
@@ -69,7 +77,6 @@ def read_regular(path: Path, *, max_bytes: int, head: int | None = None) -> byte
         if info.st_size > max_bytes:
             raise _too_large(info.st_size, max_bytes)
         wanted = max_bytes + 1 if head is None else min(head, max_bytes + 1)
-        chunks: list[bytes] = []
         got = 0
         while got < wanted:
             try:
@@ -78,11 +85,10 @@ def read_regular(path: Path, *, max_bytes: int, head: int | None = None) -> byte
                 raise _problem(path, exc) from None
             if not chunk:
                 break
-            chunks.append(chunk)
             got += len(chunk)
-        if head is None and got > max_bytes:
-            raise _too_large(None, max_bytes)
-        return b"".join(chunks)
+            if head is None and got > max_bytes:
+                raise _too_large(None, max_bytes)
+            yield chunk
     finally:
         os.close(fd)
 

@@ -156,7 +156,7 @@ def _json_records(path: Path, form: str | None, issues: list[Issue]) -> Iterator
             Location(file=name, path=where),
             field=key,
         ))
-    for record in document.records:
+    for record in document:
         yield json_record(name, record.data, record.path, form)
 
 

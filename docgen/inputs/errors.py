@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from docgen.files import FileProblem, read_regular
+from docgen.files import FileProblem, regular_chunks
 
 
 class UnreadableInput(Exception):
@@ -21,8 +22,14 @@ def read_checked(path: Path, *, max_bytes: int, what: str, head: int | None = No
     named pipe, a device, a link loop), a missing or unreadable file, or one larger than
     ``max_bytes`` (``what`` names the kind) is UnreadableInput. Never blocks on a pipe, and
     reads at most ``max_bytes`` whatever size the file system reports."""
+    return b"".join(checked_chunks(path, max_bytes=max_bytes, what=what, head=head))
+
+
+def checked_chunks(path: Path, *, max_bytes: int, what: str,
+                   head: int | None = None) -> Iterator[bytes]:
+    """``read_checked`` a chunk at a time."""
     try:
-        return read_regular(path, max_bytes=max_bytes, head=head)
+        yield from regular_chunks(path, max_bytes=max_bytes, head=head)
     except FileProblem as exc:
         if exc.too_large:
             raise UnreadableInput(
