@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from docgen.config import SchoolConfig, find_school, load_school
 from docgen.documents.producers import BlankProducer, CheckinProducer, FormProducer
 from docgen.pipeline import Format, Producer, RendererSpec, RunResult, Settings, default_jobs, run
+from docgen.pipeline.memory import Tidier
 from docgen.pipeline.progress import Progress
 from docgen.policy import Policy, load_policy
 from docgen.policy.assessments import AssessmentLookup
@@ -115,13 +116,16 @@ def first_pass(files: Iterable[CheckedInput], result: BatchResult,
                listener: CheckListener | None) -> int:
     """Check every record of ``files``, one file at a time; keep each file's result in
     ``result``; ``listener`` hears of each file and record as it is checked (to print them).
-    Returns how many records there are."""
+    Returns how many records there are. Holds one record at a time, and hands the memory
+    each one took back to the system as it goes."""
     total = 0
+    tidier = Tidier()
     for file in files:
         if listener is not None:
             listener.start_file(file.path)
         for record in file:
             total += 1
+            tidier.made(1)
             if listener is not None:
                 listener.record(record, file.issues)
         checked = file.result()

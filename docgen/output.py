@@ -209,13 +209,14 @@ class _Blank(dict[str, str]):
         return ""
 
 
-def unique_path(folder: Path, stem: str, suffix: str, taken: set[Path]) -> Path:
+def unique_path(folder: Path, stem: str, suffix: str, taken: set[str]) -> Path:
     """``folder/stem.suffix``, or ``stem-2.suffix`` ... if an earlier document of this run took
-    the name. Files from earlier runs are not avoided: they are refused unless overwriting."""
+    the name. Files from earlier runs are not avoided: they are refused unless overwriting.
+    ``taken`` holds the paths as text: a run's thousands of names stay small."""
     candidate = folder / f"{stem}{suffix}"
     n = 2
-    while candidate in taken:
+    while str(candidate) in taken:
         candidate = folder / f"{stem}-{n}{suffix}"
         n += 1
-    taken.add(candidate)
+    taken.add(str(candidate))
     return candidate

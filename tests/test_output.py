@@ -88,7 +88,7 @@ def test_hostile_patterns_cannot_escape_the_folder() -> None:
 
 
 def test_names_taken_earlier_in_a_run_get_a_number(tmp_path: Path) -> None:
-    taken: set[Path] = set()
+    taken: set[str] = set()
     first = unique_path(tmp_path, "x", ".pdf", taken)
     second = unique_path(tmp_path, "x", ".pdf", taken)
     assert (first.name, second.name) == ("x.pdf", "x-2.pdf")

@@ -45,6 +45,8 @@ from docgen.output import (
     write_bytes,
 )
 from docgen.pipeline.manifest import ManifestRow, ManifestWriter
+from docgen.pipeline.memory import Tidier
+from docgen.pipeline.outcomes import Outcomes
 from docgen.pipeline.plan import Extra, Format, Plan, Planned, Printable, Producer, Subject
 from docgen.pipeline.progress import Progress
 from docgen.pipeline.stopping import Stop
@@ -83,7 +85,7 @@ class Settings:
     worker_memory_mb: int | None = 2048
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileOutcome:
     path: Path
     format: str  # pdf or docx for a document; the suffix of a file made from the run
@@ -96,7 +98,7 @@ class FileOutcome:
                 "reason": self.reason or None, "sha256": self.sha256 or None}
 
 
-@dataclass
+@dataclass(slots=True)
 class RecordOutcome:
     """What became of one input record (or, with ``index`` None, of a document made from many
     records)."""
@@ -169,7 +171,8 @@ class RunResult:
     command: str
     out_dir: Path
     run_id: int | None = None
-    records: list[RecordOutcome] = field(default_factory=list)
+    # every record's outcome, in input order (the many beyond the first thousand on disk)
+    records: Outcomes = field(default_factory=Outcomes)
     manifest_refused: list[tuple[Path, str]] = field(default_factory=list)
     removed_leftovers: int = 0
     interrupted: bool = False
@@ -230,7 +233,7 @@ class _Pool:
         self._inline: Renderers | None = None
         self._own: ProcessPoolExecutor | None = None
         if self._given is None and self.jobs == 1:
-            self._inline = Renderers(self.spec)
+            self._inline = Renderers(self.spec, tidy=False)  # the engine tidies
             self.executor: Executor = InlineExecutor()
         else:
             self.executor = self._given or self._new_pool()
@@ -321,7 +324,7 @@ class _Engine:
         self.log = log
         self.pool = _Pool(settings)
         self.context_key = _context_key(settings)
-        self.taken: set[Path] = set()
+        self.taken: set[str] = set()
         self.rows: deque[RecordOutcome] = deque()
         self.jobs: dict[int, _Job] = {}
         self.batches: deque[_Batch] = deque()
@@ -329,6 +332,7 @@ class _Engine:
         self.next_id = 0
         self.window = max(2, self.pool.jobs * 2)
         self.stop = Stop()
+        self.tidier = Tidier()
 
     # ------------------------------------------------------------ planning
 
@@ -591,6 +595,7 @@ class _Engine:
             self.manifest.add(outcome.manifest_row(self.s.out_dir))
             if self.progress is not None and outcome.index is not None:
                 self.progress.advance()
+            self.tidier.made(1)
 
     def close(self, *, cancel: bool) -> None:
         self.pool.close(cancel=cancel)

@@ -27,6 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from docgen.documents.fetcher import TEMPLATE_DIR
 from docgen.documents.template_files import MAX_FILE_BYTES, TemplateFileRefused, read_inside
+from docgen.pipeline.memory import Tidier
 from docgen.pipeline.plan import Format, Printable
 
 
@@ -76,11 +77,14 @@ class RendererSpec:
 
 
 class Renderers:
-    """A process's renderers, one per format, built on first use."""
+    """A process's renderers, one per format, built on first use; in a worker process, with
+    the tidier that hands back, every hundred documents, the memory they freed (in the run's
+    own process, the run does that as it records outcomes)."""
 
-    def __init__(self, spec: RendererSpec) -> None:
+    def __init__(self, spec: RendererSpec, *, tidy: bool = True) -> None:
         self.spec = spec
         self._made: dict[str, Renderer] = {}
+        self.tidier = Tidier() if tidy else None
 
     def get(self, fmt: Format) -> Renderer:
         renderer = self._made.get(fmt)
@@ -165,6 +169,8 @@ def render_with(renderers: Renderers, tasks: list[Task], timeout: float | None) 
                 continue
         for task in group:
             done[task.id] = _render_one(renderer, task, timeout)
+    if renderers.tidier is not None:
+        renderers.tidier.made(len(tasks))
     return [done[task.id] for task in tasks]
 
 
