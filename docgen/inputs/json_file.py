@@ -1,9 +1,10 @@
 """Read a JSON file of forms: one object, or a list of them. No form knowledge here.
 
 A list is read one form at a time, never whole: the file is checked from end to end first
-(syntax, limits, keys given twice), holding one form at a time, then read again as its forms
-are taken. The standard library's parser does the work on each form; a file it cannot read is
-read again whole (it is at most ``MAX_JSON_BYTES``) only to say precisely what is wrong.
+(its objects and lists counted on the raw bytes, then its syntax, limits and keys given twice,
+holding one form at a time), then read again as its forms are taken. The standard library's
+parser does the work on each form; a file it cannot read is read again whole (it is at most
+``MAX_JSON_BYTES``) only to say precisely what is wrong.
 """
 
 from __future__ import annotations
@@ -114,16 +115,20 @@ def read_json(path: Path) -> JsonDocument:
     wrong = not_json(read_checked(path, max_bytes=MAX_JSON_BYTES, what=WHAT, head=SNIFF_BYTES))
     if wrong:
         raise UnreadableInput(name, wrong)
+    containers = sum(chunk.count(b"{") + chunk.count(b"[")
+                     for chunk in checked_chunks(path, max_bytes=MAX_JSON_BYTES, what=WHAT))
+    if containers > MAX_CONTAINERS:
+        raise UnreadableInput(name, _TOO_MANY_CONTAINERS)
     document = JsonDocument(path)
     for where, data in _top_level(path):
+        document.count += 1
+        if document.count > MAX_RECORDS:  # stop here: the rest could be millions of "1,"
+            raise UnreadableInput(
+                name, f"holds more than {MAX_RECORDS:,} entries; at most {MAX_RECORDS:,} "
+                "forms are read from one file: split it into smaller files."
+            )
         depth = 0 if where == "$" else 1
         document.duplicate_keys.extend(_duplicate_paths(data, name, where, depth))
-        document.count += 1
-    if document.count > MAX_RECORDS:
-        raise UnreadableInput(
-            name, f"holds {document.count:,} entries; at most {MAX_RECORDS:,} forms are read "
-            "from one file: split it into smaller files."
-        )
     return document
 
 
@@ -144,7 +149,6 @@ class _Text:
         self.text = ""
         self.pos = 0
         self.eof = False
-        self._containers = 0
 
     def more(self) -> None:
         """Read on: at least as much again as is waiting to be parsed (so that one long form
@@ -159,9 +163,6 @@ class _Text:
                     self.eof = True
                     piece = self._decoder.decode(b"", final=True)
                 else:
-                    self._containers += chunk.count(b"{") + chunk.count(b"[")
-                    if self._containers > MAX_CONTAINERS:
-                        raise _Unparsable
                     piece = self._decoder.decode(chunk)
             except UnicodeDecodeError:
                 raise _Unparsable from None
@@ -239,6 +240,8 @@ def _entries(text: _Text, decoder: json.JSONDecoder) -> Iterator[tuple[str, Any]
         raise _Unparsable
 
 
+_TOO_MANY_CONTAINERS = (f"holds more than {MAX_CONTAINERS:,} objects and lists, more than a "
+                        "file of forms ever needs; split it into smaller files.")
 _NOT_A_FORM = "expected a form (a JSON object) or a list of forms at the top level."
 
 
@@ -266,10 +269,7 @@ def _read_whole(path: Path) -> Any:
     name = str(path)
     raw = read_checked(path, max_bytes=MAX_JSON_BYTES, what=WHAT)
     if raw.count(b"{") + raw.count(b"[") > MAX_CONTAINERS:
-        raise UnreadableInput(
-            name, f"holds more than {MAX_CONTAINERS:,} objects and lists, more than a file "
-            "of forms ever needs; split it into smaller files."
-        )
+        raise UnreadableInput(name, _TOO_MANY_CONTAINERS)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -102,8 +102,8 @@ def test_more_entries_than_a_file_may_hold(tmp_path: Path) -> None:
     path.write_text("[" + ",".join(["1"] * 100_001) + "]")
     result = run("validate", path)
     assert result.exit_code == ExitCode.USAGE
-    assert unreadable(result.output, path, "holds 100,001 entries; at most 100,000 forms are "
-                      "read from one file: split it into smaller files.")
+    assert unreadable(result.output, path, "holds more than 100,000 entries; at most 100,000 "
+                      "forms are read from one file: split it into smaller files.")
 
 
 def test_a_phone_number_padded_with_dashes(write_json: Callable[..., Path],

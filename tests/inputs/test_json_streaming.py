@@ -61,7 +61,8 @@ def _same(path: Path, text: str | bytes, chunk: int, monkeypatch: pytest.MonkeyP
     assert streamed == whole
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(entries=st.lists(VALUES, max_size=6), indent=SPACING,
        chunk=st.integers(min_value=1, max_value=40))
 def test_a_list_reads_as_the_whole_file_does_whatever_the_chunks(
@@ -71,7 +72,8 @@ def test_a_list_reads_as_the_whole_file_does_whatever_the_chunks(
     _same(tmp_path / "forms.json", text, chunk, monkeypatch)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(entries=st.lists(VALUES, max_size=4), indent=SPACING,
        chunk=st.integers(min_value=1, max_value=40), data=st.data())
 def test_a_damaged_file_fails_with_the_whole_files_message(
