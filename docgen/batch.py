@@ -119,7 +119,7 @@ def first_pass(files: Iterable[CheckedInput], result: BatchResult,
     Returns how many records there are. Holds one record at a time, and hands the memory
     each one took back to the system as it goes."""
     total = 0
-    tidier = Tidier()
+    tidier = Tidier(collect=False)
     for file in files:
         if listener is not None:
             listener.start_file(file.path)

@@ -2,11 +2,12 @@
 
 A run reads, checks and lays out thousands of records. Python frees each one's objects, but
 the C allocator (glibc's malloc) keeps the freed pages for reuse, scattered so that what comes
-next does not fit them: a worker laying out DOCX grows by about 20 kB a document, and the main
-process by a few kB a record, so 10,000 records would hold tens of megabytes that nothing
-uses. So every hundred documents or records, a full collection, then ``malloc_trim``, which
-returns those pages (as Dask's workers do); where it does not exist (macOS, musl, Windows),
-the collection alone.
+next does not fit them, and a worker's documents are objects that refer to each other, which
+Python collects rarely when its heap is large: a worker laying out DOCX grew by about 20 kB a
+document, the main process by about 1 kB a record. So every hundred documents or records,
+``malloc_trim`` returns those pages (as Dask's workers do), after a full collection in a
+worker (about 40 ms; the main process gains nothing from it). Where ``malloc_trim`` does not
+exist (macOS, musl, Windows), only the collection is done.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ def _malloc_trim() -> Callable[[int], int] | None:
     return None
 
 
-def release_free_memory() -> bool:
-    """Free the garbage that waits for the oldest generation's collection (a document's
-    objects refer to each other, and with a large heap Python collects them rarely), then
-    give the allocator's free pages back to the system. False where it cannot."""
-    gc.collect()
+def release_free_memory(*, collect: bool = True) -> bool:
+    """Give the allocator's free pages back to the system, after freeing (``collect``) the
+    garbage waiting for the oldest generation's collection. False where it cannot."""
+    if collect:
+        gc.collect()
     trim = _malloc_trim()
     if trim is None:
         return False
@@ -41,14 +42,16 @@ def release_free_memory() -> bool:
 
 
 class Tidier:
-    """Counts documents made (or records read) and releases free memory every ``every``."""
+    """Counts documents made (or records read) and releases free memory every ``every``
+    (``collect``: with a full collection first, as a worker needs)."""
 
-    def __init__(self, every: int | None = None) -> None:
+    def __init__(self, every: int | None = None, *, collect: bool = True) -> None:
         self.every = TIDY_EVERY if every is None else every
+        self.collect = collect
         self._since = 0
 
     def made(self, count: int) -> None:
         self._since += count
         if self._since >= self.every:
             self._since = 0
-            release_free_memory()
+            release_free_memory(collect=self.collect)

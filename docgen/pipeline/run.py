@@ -332,7 +332,7 @@ class _Engine:
         self.next_id = 0
         self.window = max(2, self.pool.jobs * 2)
         self.stop = Stop()
-        self.tidier = Tidier()
+        self.tidier = Tidier(collect=False)  # this process: trimming is what helps
 
     # ------------------------------------------------------------ planning
 

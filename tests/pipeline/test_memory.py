@@ -59,9 +59,20 @@ def test_release_gives_scattered_free_memory_back() -> None:
     assert kb["after"] - kb["before"] < 30_000, kb  # handed back
 
 
+def count_releases(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each release the code asks for, by whether it asked for a full collection."""
+    released: list[bool] = []
+
+    def release(*, collect: bool = True) -> bool:
+        released.append(collect)
+        return True
+
+    monkeypatch.setattr(memory, "release_free_memory", release)
+    return released
+
+
 def test_the_tidier_releases_every_so_many_documents(monkeypatch: pytest.MonkeyPatch) -> None:
-    released: list[int] = []
-    monkeypatch.setattr(memory, "release_free_memory", lambda: released.append(1) or True)
+    released = count_releases(monkeypatch)
     tidier = Tidier(every=10)
     for _ in range(9):
         tidier.made(1)
@@ -79,8 +90,7 @@ def test_rendering_counts_each_document_towards_a_release(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The renderers of a process (a worker's, or the run's own with one job) count every
     document they make, failed ones too."""
-    released: list[int] = []
-    monkeypatch.setattr(memory, "release_free_memory", lambda: released.append(1) or True)
+    released = count_releases(monkeypatch)
 
     class Echo:
         def render(self, document: object) -> bytes:
@@ -96,15 +106,14 @@ def test_rendering_counts_each_document_towards_a_release(
     assert [r.data for r in results] == [b"doc 0", None, b"doc 2"]
     assert released == []
     render_with(renderers, [Task(3, "doc 3", "pdf")], None)
-    assert released == [1]
+    assert released == [True]  # a worker's renderers: with a full collection
 
 
 def test_a_run_tidies_its_own_process_once_per_so_many_records(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path, report: dict[str, Any]) -> None:
     """One job: the checking pass and the producing pass each release every TIDY_EVERY
     records, and the renderers (in the same process) do not release a second time."""
-    released: list[int] = []
-    monkeypatch.setattr(memory, "release_free_memory", lambda: released.append(1) or True)
+    released = count_releases(monkeypatch)
     monkeypatch.setattr(memory, "TIDY_EVERY", 2)
     records = []
     for i in range(6):
@@ -116,4 +125,4 @@ def test_a_run_tidies_its_own_process_once_per_so_many_records(
     assert len(released) == 3
     result = produce([source], tmp_path / "out", jobs=1)
     assert [r.status for r in result.records] == ["made"] * 6
-    assert len(released) == 3 + 3
+    assert released == [False] * 6  # the run's own process: trimming only
