@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from docgen.config import load_school
 from docgen.letters import letters
 from docgen.letters.producer import LETTERS_PDF, NOTIFICATIONS_PDF
+from docgen.pipeline import outcomes
 from docgen.pipeline.manifest import read_rows
 from docgen.register import Register
 from docgen.register.letters import LetterBook
@@ -305,6 +306,29 @@ def test_letters_pdf_reads_back_as_many_pages(tmp_path: Path) -> None:
     data = (result.run.out_dir / LETTERS_PDF).read_bytes()
     reader = PdfReader(io.BytesIO(data), strict=True)
     assert len(reader.pages) == 2 and reader.metadata.title == "Letters"
+
+
+def test_letters_read_from_outcomes_kept_on_disk_are_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large run keeps most outcomes in a temporary file (pipeline/outcomes.py); the
+    combined PDF and the register's letters, made from those outcomes, do not change."""
+    rows = (NOWAK, GOOD, HOSTILE, ONE_PARENT_WITHHELD)
+    kept_in_memory = make(tmp_path / "memory", [export(tmp_path, *rows)], formats=("pdf",))
+    monkeypatch.setattr(outcomes, "KEEP_IN_MEMORY", 1)
+    on_disk = make(tmp_path / "disk", [export(tmp_path, *rows)], formats=("pdf",))
+    assert len(on_disk.run.records._kept) == 1 < len(on_disk.run.records)
+    pdfs = [(r.run.out_dir / LETTERS_PDF).read_bytes() for r in (kept_in_memory, on_disk)]
+    assert len(PdfReader(io.BytesIO(pdfs[1])).pages) >= 4
+    assert pdfs[0] == pdfs[1]
+
+    def letters_sent(folder: Path) -> list[tuple[Any, ...]]:
+        with Register.open(folder / "register.sqlite") as reg:
+            return [tuple(row) for row in reg.db.execute(
+                "SELECT pupil, letter, stage, letter_date, reference, addressee, audience,"
+                " reason, input_hash FROM letters ORDER BY id")]
+
+    sent = [letters_sent(tmp_path / name) for name in ("memory", "disk")]
+    assert len(sent[0]) >= 4 and sent[0] == sent[1]
 
 
 def test_a_name_two_pupils_share_never_finds_parents(tmp_path: Path,
